@@ -1,0 +1,135 @@
+"""Watch history: marking an item watched, and each member's rating and note."""
+
+from collections import defaultdict
+from datetime import datetime
+
+from django.db import IntegrityError
+from django.utils import timezone
+
+from history.models import Rating, WatchEntry
+from history.serializers import WatchEntrySerializer
+from queues.models import OPEN_STATUSES, ItemStatus, QueueItem
+from queues.services import ALREADY_WATCHED, queue_event
+from realtime.events import EventType, event_record
+from rooms.models import Member, Room
+from rooms.services import require_open
+from selection.models import Selection
+from watchqueue_site.db import atomic
+from watchqueue_site.errors import Conflict, Forbidden, NotFound
+
+ENTRY_NOT_FOUND = "No history entry with this id."
+RATE_AS_SELF_ONLY = "You can only rate as yourself."
+RATING_NOT_FOUND = "This member has not rated this entry."
+OTHER_ROOM = "This entry belongs to another room."
+
+
+def entry_get(entry_id: str) -> WatchEntry:
+    entry = WatchEntry.objects.select_related("room", "selection").filter(pk=entry_id).first()
+    if entry is None:
+        raise NotFound(ENTRY_NOT_FOUND)
+    return entry
+
+
+def entries_for_room(room: Room, *, limit: int = 50, offset: int = 0) -> tuple[list, dict]:
+    """A page of the room's history, newest first, with the ratings of those entries.
+
+    Ratings come in one query for the whole page, grouped here, since `prefetch_related` is
+    not available on MongoDB.
+    """
+    entries = list(
+        WatchEntry.objects.filter(room=room)
+        .select_related("selection")
+        .order_by("-watched_at", "-id")[offset : offset + limit]
+    )
+    ratings: dict[str, list[Rating]] = defaultdict(list)
+    for rating in Rating.objects.filter(entry_id__in=[e.pk for e in entries]):
+        ratings[rating.entry_id].append(rating)
+    return entries, ratings
+
+
+def entry_payload(entry: WatchEntry) -> dict:
+    return WatchEntrySerializer(entry).data
+
+
+def history_mark_watched(
+    *, item: QueueItem, by: Member | None, watched_at: datetime | None = None
+) -> WatchEntry:
+    """The room watched `item`: record it in history and take it out of play.
+
+    The entry remembers who added the item, when, and the latest selection that chose it.
+    """
+    room = item.room
+    require_open(room)
+    now = timezone.now()
+    with atomic():
+        # Conditional on the item still being open, so two members marking it at once make
+        # one entry; the entry's one-to-one item backs that up.
+        changed = QueueItem.objects.filter(pk=item.pk, status__in=OPEN_STATUSES).update(
+            status=ItemStatus.WATCHED, status_changed_at=now
+        )
+        if not changed:
+            raise Conflict(ALREADY_WATCHED, code="already_watched")
+        item.status, item.status_changed_at = ItemStatus.WATCHED, now
+        entry = WatchEntry.objects.create(
+            room=room,
+            item=item,
+            title=item.title,
+            media_type=item.media_type,
+            tmdb_id=item.tmdb_id,
+            year=item.year,
+            poster_url=item.poster_url,
+            added_by=item.added_by,
+            added_at=item.added_at,
+            selection=Selection.objects.filter(item=item).order_by("-created_at").first(),
+            marked_by=by.user_id if by else "",
+            watched_at=watched_at or now,
+        )
+        queue_event(room, "status", item)
+        _history_event(room, "added", entry)
+    return entry
+
+
+def _history_event(room: Room, action: str, entry: WatchEntry) -> None:
+    entry._rating_list = list(entry.ratings.all())
+    event_record(room, EventType.HISTORY_UPDATE, {"action": action, "entry": entry_payload(entry)})
+
+
+def _check_rater(entry: WatchEntry, by: Member, user_id: str) -> None:
+    if entry.room_id != by.room_id:
+        raise Forbidden(OTHER_ROOM)
+    if user_id != by.user_id:
+        raise Forbidden(RATE_AS_SELF_ONLY)
+
+
+def rating_set(
+    *, entry: WatchEntry, by: Member, user_id: str, rating: int, note: str = ""
+) -> Rating:
+    """Create or change `by`'s own rating (1-5) and note on an entry."""
+    _check_rater(entry, by, user_id)
+    for attempt in range(3):
+        try:
+            with atomic():
+                existing = Rating.objects.filter(entry=entry, user_id=user_id).first()
+                if existing is None:
+                    result = Rating.objects.create(
+                        entry=entry, user_id=user_id, rating=rating, note=note
+                    )
+                else:
+                    existing.rating, existing.note = rating, note
+                    existing.save(update_fields=["rating", "note", "updated_at"])
+                    result = existing
+                _history_event(entry.room, "rated", entry)
+                return result
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def rating_remove(*, entry: WatchEntry, by: Member, user_id: str) -> None:
+    _check_rater(entry, by, user_id)
+    with atomic():
+        deleted, _ = Rating.objects.filter(entry=entry, user_id=user_id).delete()
+        if not deleted:
+            raise NotFound(RATING_NOT_FOUND)
+        _history_event(entry.room, "unrated", entry)

@@ -1,0 +1,177 @@
+"""The shared queue: adding, editing, removing films and shows, and what is on now."""
+
+from typing import Any
+
+from django.db import IntegrityError
+from django.utils import timezone
+
+from queues.models import OPEN_STATUSES, ItemStatus, QueueItem
+from queues.serializers import QueueItemSerializer
+from realtime.events import EventType, event_record
+from rooms.models import Member, Room
+from rooms.services import require_open
+from watchqueue_site.db import atomic
+from watchqueue_site.errors import Conflict, Forbidden, Invalid, NotFound
+
+ITEM_NOT_FOUND = "No queue item with this id."
+DUPLICATE_TITLE = "This title is already in the room's queue."
+DUPLICATE_TMDB_ID = "This film or show is already in the room's queue."
+NOT_YOURS = "Only whoever added this item, or the host, can change it."
+ADD_AS_SELF_ONLY = "You can only add items as yourself."
+ALREADY_WATCHED = "This item has already been watched."
+EMPTY_TITLE = "The title must not be empty."
+
+EDITABLE_FIELDS = ("title", "media_type", "tmdb_id", "year", "overview")
+
+
+def title_key(title: str) -> str:
+    """The form two titles are compared in: case and runs of whitespace do not count."""
+    return " ".join(title.split()).casefold()
+
+
+def clean_title(title: str) -> str:
+    cleaned = " ".join(title.split())
+    if not cleaned:
+        raise Invalid(EMPTY_TITLE, fields={"title": [EMPTY_TITLE]})
+    return cleaned
+
+
+def item_get(item_id: str) -> QueueItem:
+    item = QueueItem.objects.select_related("room").filter(pk=item_id).first()
+    if item is None:
+        raise NotFound(ITEM_NOT_FOUND)
+    return item
+
+
+def room_queue(room: Room, *, status: str | None = None, sort: str = "score") -> list[QueueItem]:
+    items = room.queue_items.all() if status else room.queue_items.open()
+    if status:
+        items = items.filter(status=status)
+    order = ["-vote_score", "added_at", "id"] if sort == "score" else ["added_at", "id"]
+    return list(items.order_by(*order))
+
+
+def item_payload(item: QueueItem) -> dict:
+    return QueueItemSerializer(item).data
+
+
+def queue_event(room: Room, action: str, item: QueueItem) -> None:
+    event_record(room, EventType.QUEUE_UPDATE, {"action": action, "item": item_payload(item)})
+
+
+def _duplicate_of(room: Room, fields: dict[str, Any], exclude: str | None) -> Conflict:
+    """The 409 for an add or edit that the database refused as a duplicate, naming the item."""
+    open_items = QueueItem.objects.filter(room=room, status__in=OPEN_STATUSES).exclude(pk=exclude)
+    existing = open_items.filter(title_key=fields["title_key"]).first()
+    message = DUPLICATE_TITLE
+    if existing is None and fields.get("tmdb_id") is not None:
+        existing = open_items.filter(
+            media_type=fields["media_type"], tmdb_id=fields["tmdb_id"]
+        ).first()
+        message = DUPLICATE_TMDB_ID
+    return Conflict(
+        message,
+        code="duplicate_item",
+        existing_item=item_payload(existing) if existing else None,
+    )
+
+
+def queue_item_add(
+    *, room: Room, by: Member, title: str, **fields: Any
+) -> QueueItem:
+    """Add a film or show. Duplicates among the room's open items are refused by the database,
+    so two people adding the same film at once leave exactly one item."""
+    require_open(room)
+    title = clean_title(title)
+    values = {k: v for k, v in fields.items() if k in EDITABLE_FIELDS and v is not None}
+    item = QueueItem(room=room, title=title, title_key=title_key(title), added_by=by.user_id)
+    for field, value in values.items():
+        setattr(item, field, value)
+    try:
+        with atomic():
+            item.save(force_insert=True)
+            queue_event(room, "added", item)
+    except IntegrityError:
+        raise _duplicate_of(
+            room, {"title_key": item.title_key, "media_type": item.media_type, "tmdb_id": item.tmdb_id}, None
+        ) from None
+    return item
+
+
+def _require_owner_or_host(item: QueueItem, by: Member | None) -> None:
+    if by is not None and not (by.is_host or by.user_id == item.added_by):
+        raise Forbidden(NOT_YOURS)
+
+
+def queue_item_update(*, item: QueueItem, by: Member | None, **fields: Any) -> QueueItem:
+    """Edit an item's details. Status changes go through `queue_item_set_status`."""
+    _require_owner_or_host(item, by)
+    require_open(item.room)
+    if item.status == ItemStatus.WATCHED:
+        raise Conflict(ALREADY_WATCHED, code="already_watched")
+    changes = {k: v for k, v in fields.items() if k in EDITABLE_FIELDS}
+    if "title" in changes:
+        changes["title"] = clean_title(changes["title"])
+        changes["title_key"] = title_key(changes["title"])
+    if not changes:
+        return item
+    for field, value in changes.items():
+        setattr(item, field, value)
+    try:
+        with atomic():
+            item.save(update_fields=[*changes, "updated_at"])
+            queue_event(item.room, "updated", item)
+    except IntegrityError:
+        item.refresh_from_db()
+        raise _duplicate_of(
+            item.room,
+            {
+                "title_key": changes.get("title_key", item.title_key),
+                "media_type": changes.get("media_type", item.media_type),
+                "tmdb_id": changes.get("tmdb_id", item.tmdb_id),
+            },
+            item.pk,
+        ) from None
+    return item
+
+
+def queue_item_remove(*, item: QueueItem, by: Member | None) -> None:
+    _require_owner_or_host(item, by)
+    with atomic():
+        payload = item_payload(item)
+        item.delete()
+        event_record(item.room, EventType.QUEUE_UPDATE, {"action": "removed", "item": payload})
+
+
+def queue_item_set_status(*, item: QueueItem, by: Member | None, status: str) -> QueueItem:
+    """Move an item between queued and watching; one item at a time is "watching".
+
+    Watched is a one-way step with a history entry, made by `history.services`.
+    """
+    require_open(item.room)
+    if status == ItemStatus.WATCHED:
+        raise ValueError("history.services.history_mark_watched() marks an item watched")
+    if item.status == ItemStatus.WATCHED:
+        raise Conflict(ALREADY_WATCHED, code="already_watched")
+    if item.status == status:
+        return item
+    now = timezone.now()
+    with atomic():
+        if status == ItemStatus.WATCHING:
+            for other in item.room.queue_items.filter(status=ItemStatus.WATCHING):
+                other.status, other.status_changed_at = ItemStatus.QUEUED, now
+                other.save(update_fields=["status", "status_changed_at", "updated_at"])
+                queue_event(item.room, "status", other)
+        # Conditional on the status we read, so a concurrent "watched" is not overwritten.
+        changed = QueueItem.objects.filter(pk=item.pk, status=item.status).update(
+            status=status, status_changed_at=now
+        )
+        if not changed:
+            raise Conflict(ALREADY_WATCHED, code="already_watched")
+        item.status, item.status_changed_at = status, now
+        queue_event(item.room, "status", item)
+    return item
+
+
+def queue_item_start_watching(*, item: QueueItem, by: Member | None) -> QueueItem:
+    return queue_item_set_status(item=item, by=by, status=ItemStatus.WATCHING)

@@ -1,0 +1,154 @@
+import re
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from rooms.models import (
+    AVATAR_MAX,
+    MEMBER_NAME_MAX,
+    NAME_MAX,
+    USER_ID_MAX,
+    VOTING_DURATION_MAX,
+    VOTING_DURATION_MIN,
+    Member,
+    Room,
+    RoomStatus,
+    SelectionMode,
+)
+from watchqueue_site.fields import (
+    StrictBooleanField,
+    StrictCharField,
+    StrictChoiceField,
+    StrictIntegerField,
+    StrictSerializer,
+)
+
+USER_ID_PATTERN = re.compile(rf"^[A-Za-z0-9][A-Za-z0-9_.-]{{0,{USER_ID_MAX - 1}}}$")
+USER_ID_HELP = "Letters, digits, '.', '_' and '-', starting with a letter or digit."
+
+
+class UserIdField(StrictCharField):
+    default_error_messages = {"user_id": f"Must be 1-{USER_ID_MAX} characters: {USER_ID_HELP}"}
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("max_length", USER_ID_MAX)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: object) -> str:
+        value = super().to_internal_value(data)
+        if not USER_ID_PATTERN.match(value):
+            self.fail("user_id")
+        return value
+
+
+# Output
+
+
+class MemberSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Member
+        fields = ["user_id", "name", "avatar", "is_host", "claimed", "joined_at"]
+
+
+class RoomSettingsSerializer(serializers.Serializer):
+    voting_duration_seconds = serializers.IntegerField()
+    selection_mode = serializers.ChoiceField(choices=SelectionMode.choices)
+    allow_revotes = serializers.BooleanField()
+
+
+class RoomSerializer(serializers.ModelSerializer):
+    settings = serializers.SerializerMethodField()
+    members = serializers.SerializerMethodField()
+    host = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Room
+        fields = [
+            "id",
+            "name",
+            "code",
+            "status",
+            "host",
+            "members",
+            "settings",
+            "event_seq",
+            "created_at",
+            "updated_at",
+        ]
+
+    def _members(self, room: Room) -> list[Member]:
+        if not hasattr(room, "_member_list"):
+            room._member_list = list(room.members.all())
+        return room._member_list
+
+    @extend_schema_field(RoomSettingsSerializer)
+    def get_settings(self, room: Room) -> dict:
+        return RoomSettingsSerializer(room).data
+
+    @extend_schema_field(MemberSerializer(many=True))
+    def get_members(self, room: Room) -> list[dict]:
+        return MemberSerializer(self._members(room), many=True).data
+
+    def get_host(self, room: Room) -> str | None:
+        return next((m.user_id for m in self._members(room) if m.is_host), None)
+
+
+class PublicMemberSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Member
+        fields = ["user_id", "name", "avatar", "is_host", "claimed"]
+
+
+class RoomPublicSerializer(serializers.ModelSerializer):
+    """What the join screen may see with only the code: no settings, no queue."""
+
+    members = PublicMemberSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Room
+        fields = ["id", "name", "code", "status", "members"]
+
+
+class RoomWithTokenSerializer(serializers.Serializer):
+    room = RoomSerializer()
+    member = MemberSerializer()
+    token = serializers.CharField(help_text="Send as `Authorization: Bearer <token>`.")
+
+
+# Input
+
+
+class MemberInSerializer(StrictSerializer):
+    user_id = UserIdField(required=False, help_text=USER_ID_HELP)
+    name = StrictCharField(max_length=MEMBER_NAME_MAX, trim_whitespace=True)
+    avatar = StrictCharField(max_length=AVATAR_MAX, required=False, allow_blank=True, default="")
+
+
+class RoomSettingsInSerializer(StrictSerializer):
+    voting_duration_seconds = StrictIntegerField(
+        min_value=VOTING_DURATION_MIN, max_value=VOTING_DURATION_MAX, required=False
+    )
+    selection_mode = StrictChoiceField(choices=SelectionMode.choices, required=False)
+    allow_revotes = StrictBooleanField(required=False)
+
+
+class RoomCreateSerializer(StrictSerializer):
+    name = StrictCharField(max_length=NAME_MAX)
+    members = MemberInSerializer(many=True, min_length=1, max_length=50)
+    settings = RoomSettingsInSerializer(required=False)
+
+    def validate_members(self, members: list[dict]) -> list[dict]:
+        ids = [m["user_id"] for m in members if "user_id" in m]
+        if len(ids) != len(set(ids)):
+            raise serializers.ValidationError("Each member needs a different user_id.")
+        return members
+
+
+class RoomUpdateSerializer(StrictSerializer):
+    name = StrictCharField(max_length=NAME_MAX, required=False)
+    settings = RoomSettingsInSerializer(required=False)
+    status = StrictChoiceField(choices=RoomStatus.choices, required=False)
+
+
+class JoinSerializer(MemberInSerializer):
+    pass

@@ -1,0 +1,21 @@
+from django.urls import path
+
+from rooms import views
+from voting.views import RoundEndView, RoundView
+
+app_name = "rooms"
+
+urlpatterns = [
+    path("rooms", views.RoomCollectionView.as_view(), name="collection"),
+    path("rooms/code/<str:code>", views.RoomByCodeView.as_view(), name="by-code"),
+    path("rooms/<str:code>/join", views.RoomJoinView.as_view(), name="join"),
+    path("rooms/<str:room_id>", views.RoomDetailView.as_view(), name="detail"),
+    path("rooms/<str:room_id>/members", views.MemberCollectionView.as_view(), name="members"),
+    path(
+        "rooms/<str:room_id>/members/<str:user_id>",
+        views.MemberDetailView.as_view(),
+        name="member",
+    ),
+    path("rooms/<str:room_id>/round", RoundView.as_view(), name="round"),
+    path("rooms/<str:room_id>/round/end", RoundEndView.as_view(), name="round-end"),
+]

@@ -1,0 +1,58 @@
+"""Small builders for test data, all going through the real services."""
+
+from dataclasses import dataclass, field
+
+from rest_framework.test import APIClient
+
+from queues.models import QueueItem
+from queues.services import queue_item_add
+from rooms.models import Member, Room
+from rooms.services import room_create, room_join
+
+
+@dataclass
+class RoomSetup:
+    """A room with its host and members, each with a token and an API client."""
+
+    room: Room
+    members: dict[str, Member] = field(default_factory=dict)
+    tokens: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def host(self) -> Member:
+        return next(m for m in self.members.values() if m.is_host)
+
+    def client(self, user_id: str) -> APIClient:
+        return client_for(self.tokens[user_id])
+
+    def add_item(self, title: str, by: str | None = None, **fields) -> QueueItem:
+        member = self.members[by] if by else self.host
+        return queue_item_add(room=self.room, by=member, title=title, **fields)
+
+
+def client_for(token: str | None) -> APIClient:
+    client = APIClient()
+    if token:
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    return client
+
+
+def make_room(
+    *user_ids: str, name: str = "Friday Night Movies", **settings: object
+) -> RoomSetup:
+    """A room whose host is the first user_id and whose other members have joined."""
+    user_ids = user_ids or ("alice", "bob")
+    room, host, token = room_create(
+        name=name,
+        members=[{"user_id": user_ids[0], "name": user_ids[0].title(), "avatar": "🦊"}],
+        settings=settings,
+    )
+    setup = RoomSetup(room=room, members={host.user_id: host}, tokens={host.user_id: token})
+    for user_id in user_ids[1:]:
+        _, member, member_token = room_join(
+            code=room.code, name=user_id.title(), user_id=user_id, address="127.0.0.1"
+        )
+        setup.members[user_id] = member
+        setup.tokens[user_id] = member_token
+    room.refresh_from_db()
+    return setup

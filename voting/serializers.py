@@ -1,0 +1,75 @@
+from django.utils import timezone
+from rest_framework import serializers
+
+from queues.serializers import QueueItemSerializer
+from rooms.models import VOTING_DURATION_MAX, VOTING_DURATION_MIN
+from rooms.serializers import UserIdField
+from selection.models import Selection
+from voting.models import Vote, VoteValue, VotingRound
+from watchqueue_site.fields import IdField, StrictChoiceField, StrictIntegerField, StrictSerializer
+
+# Output
+
+
+class VoteSerializer(serializers.ModelSerializer):
+    item_id = serializers.CharField(read_only=True)
+    vote = serializers.ChoiceField(source="value", choices=VoteValue.choices)
+
+    class Meta:
+        model = Vote
+        fields = ["item_id", "user_id", "vote", "created_at", "updated_at"]
+
+
+class VoteResultSerializer(serializers.Serializer):
+    vote = VoteSerializer(allow_null=True)
+    item = QueueItemSerializer()
+
+
+class VotingRoundSerializer(serializers.ModelSerializer):
+    room_id = serializers.CharField(read_only=True)
+    seconds_left = serializers.SerializerMethodField()
+    selection_id = serializers.SerializerMethodField()
+
+    class Meta:
+        model = VotingRound
+        fields = [
+            "id",
+            "room_id",
+            "status",
+            "started_by",
+            "started_at",
+            "ends_at",
+            "seconds_left",
+            "closed_at",
+            "outcome",
+            "selection_id",
+        ]
+
+    def get_seconds_left(self, voting_round: VotingRound) -> int:
+        if voting_round.status != "open":
+            return 0
+        return max(0, int((voting_round.ends_at - timezone.now()).total_seconds() + 0.999))
+
+    def get_selection_id(self, voting_round: VotingRound) -> str | None:
+        selection = getattr(voting_round, "_selection", None)
+        if selection is None:
+            selection = Selection.objects.filter(round=voting_round).only("id").first()
+        return selection.pk if selection else None
+
+
+# Input
+
+
+class VoteCastSerializer(StrictSerializer):
+    item_id = IdField()
+    user_id = UserIdField(required=False, help_text="Must be the token's own user_id.")
+    vote = StrictChoiceField(choices=VoteValue.choices)
+
+
+class RoundStartSerializer(StrictSerializer):
+    duration_seconds = StrictIntegerField(
+        min_value=VOTING_DURATION_MIN,
+        max_value=VOTING_DURATION_MAX,
+        required=False,
+        help_text="Defaults to the room's voting_duration_seconds.",
+    )

@@ -1,0 +1,226 @@
+"""Votes and voting rounds.
+
+An item's `upvotes`, `downvotes` and `vote_score` are recounted from its votes in the same
+transaction as every vote change. On SQLite the transaction holds the write lock from its first
+statement (IMMEDIATE), on MongoDB concurrent transactions on one item conflict and one is retried,
+so the stored counts always equal a recount whatever the interleaving.
+"""
+
+from datetime import timedelta
+
+from django.db import IntegrityError
+from django.db.models import Count
+from django.utils import timezone
+
+from queues.models import ItemStatus, QueueItem
+from queues.serializers import vote_counts
+from realtime.events import EventType, event_record
+from rooms.models import Member, Room
+from rooms.services import require_open
+from selection.serializers import SelectionSerializer
+from selection.services import selection_record
+from voting.models import RoundStatus, Vote, VoteValue, VotingRound
+from voting.serializers import VotingRoundSerializer
+from watchqueue_site.db import atomic
+from watchqueue_site.errors import Conflict, Forbidden, NotFound
+
+VOTE_AS_SELF_ONLY = "You can only vote as yourself."
+VOTE_NOT_FOUND = "This member has not voted on this item."
+ITEM_NOT_VOTABLE = "This item has been watched; votes on it are closed."
+ITEM_GONE = "This queue item no longer exists."
+REVOTES_DISABLED = "This room does not allow changing a vote."
+OTHER_ROOM = "This item belongs to another room."
+ROUND_RUNNING = "A voting round is already running in this room."
+NO_ROUND = "There is no voting round running in this room."
+ROUND_END_NOT_ALLOWED = "Only the host or whoever started the round can end it early."
+EMPTY_QUEUE_OUTCOME = "The queue was empty when the round ended, so nothing was picked."
+
+
+def item_recount(item: QueueItem) -> None:
+    """Store the item's counts as its votes say they are."""
+    counts = dict(
+        Vote.objects.filter(item_id=item.pk).values_list("value").annotate(n=Count("id"))
+    )
+    item.upvotes = counts.get(VoteValue.UP, 0)
+    item.downvotes = counts.get(VoteValue.DOWN, 0)
+    item.vote_score = item.upvotes - item.downvotes
+    QueueItem.objects.filter(pk=item.pk).update(
+        upvotes=item.upvotes, downvotes=item.downvotes, vote_score=item.vote_score
+    )
+
+
+def _vote_event(room: Room, item: QueueItem, user_id: str, value: str | None) -> None:
+    event_record(
+        room,
+        EventType.VOTE_UPDATE,
+        {"user_id": user_id, "vote": value, **vote_counts(item)},
+    )
+
+
+def _check_voter(item: QueueItem, by: Member, user_id: str | None) -> None:
+    if user_id is not None and user_id != by.user_id:
+        raise Forbidden(VOTE_AS_SELF_ONLY)
+    if item.room_id != by.room_id:
+        raise Forbidden(OTHER_ROOM)
+
+
+def vote_cast(
+    *, item: QueueItem, by: Member, value: str, user_id: str | None = None
+) -> tuple[Vote, bool]:
+    """Cast or change `by`'s vote on `item`. Returns the vote and whether it changed anything."""
+    _check_voter(item, by, user_id)
+    room = item.room
+    require_open(room)
+    # Two first votes from one member racing each other: the unique constraint refuses the
+    # second insert, and the retry finds the first and treats this one as a change.
+    for attempt in range(3):
+        try:
+            with atomic():
+                status = QueueItem.objects.filter(pk=item.pk).values_list("status", flat=True)
+                status = status.first()
+                if status is None:
+                    raise NotFound(ITEM_GONE)
+                if status == ItemStatus.WATCHED:
+                    raise Conflict(ITEM_NOT_VOTABLE, code="item_watched")
+                vote = Vote.objects.filter(item_id=item.pk, member_id=by.pk).first()
+                if vote is not None and vote.value == value:
+                    return vote, False
+                if vote is not None and not room.allow_revotes:
+                    raise Conflict(REVOTES_DISABLED, code="revotes_disabled")
+                if vote is None:
+                    vote = Vote.objects.create(
+                        room=room, item=item, member=by, user_id=by.user_id, value=value
+                    )
+                else:
+                    vote.value = value
+                    vote.save(update_fields=["value", "updated_at"])
+                item_recount(item)
+                _vote_event(room, item, by.user_id, value)
+                return vote, True
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def vote_get(item: QueueItem, user_id: str) -> Vote:
+    vote = Vote.objects.filter(item_id=item.pk, user_id=user_id).first()
+    if vote is None:
+        raise NotFound(VOTE_NOT_FOUND)
+    return vote
+
+
+def vote_remove(*, item: QueueItem, by: Member, user_id: str) -> None:
+    _check_voter(item, by, user_id)
+    require_open(item.room)
+    if item.status == ItemStatus.WATCHED:
+        raise Conflict(ITEM_NOT_VOTABLE, code="item_watched")
+    with atomic():
+        deleted, _ = Vote.objects.filter(item_id=item.pk, member_id=by.pk).delete()
+        if not deleted:
+            raise NotFound(VOTE_NOT_FOUND)
+        item_recount(item)
+        _vote_event(item.room, item, by.user_id, None)
+
+
+def votes_withdraw_all(member: Member) -> None:
+    """Withdraw all of a leaving member's votes; runs inside the caller's atomic block."""
+    item_ids = list(Vote.objects.filter(member=member).values_list("item_id", flat=True))
+    if not item_ids:
+        return
+    Vote.objects.filter(member=member).delete()
+    for item in QueueItem.objects.filter(pk__in=item_ids):
+        item_recount(item)
+        _vote_event(member.room, item, member.user_id, None)
+
+
+# Voting rounds
+
+
+def _round_event(room: Room, type: str, voting_round: VotingRound, **extra: object) -> None:
+    event_record(room, type, {"round": VotingRoundSerializer(voting_round).data, **extra})
+
+
+def round_start(
+    *, room: Room, by: Member | None, duration_seconds: int | None = None
+) -> VotingRound:
+    require_open(room)
+    rounds_close_due(room)
+    now = timezone.now()
+    seconds = duration_seconds or room.voting_duration_seconds
+    try:
+        with atomic():
+            voting_round = VotingRound.objects.create(
+                room=room,
+                started_by=by.user_id if by else "",
+                started_at=now,
+                ends_at=now + timedelta(seconds=seconds),
+            )
+            _round_event(room, EventType.VOTING_ROUND_START, voting_round)
+    except IntegrityError:
+        running = VotingRound.objects.filter(room=room, status=RoundStatus.OPEN).first()
+        raise Conflict(
+            ROUND_RUNNING,
+            code="round_running",
+            round=VotingRoundSerializer(running).data if running else None,
+        ) from None
+    return voting_round
+
+
+def round_latest(room: Room) -> VotingRound | None:
+    """The room's running round, or its last one; a round past its deadline is closed first."""
+    rounds_close_due(room)
+    return VotingRound.objects.filter(room=room).order_by("-started_at").first()
+
+
+def round_close(voting_round: VotingRound, *, by: Member | None = None) -> bool:
+    """Close the round and let the room's mode pick, exactly once.
+
+    Any number of requests or processes may call this for one round at the same moment: the
+    conditional update lets only the first one through, and the selection's unique `round`
+    backs that up in the database.
+    """
+    room = voting_round.room
+    now = timezone.now()
+    with atomic():
+        closed = VotingRound.objects.filter(pk=voting_round.pk, status=RoundStatus.OPEN).update(
+            status=RoundStatus.CLOSED, closed_at=now
+        )
+        if not closed:
+            return False
+        voting_round.status, voting_round.closed_at = RoundStatus.CLOSED, now
+        selection = selection_record(
+            room=room, mode=room.selection_mode, by=by, voting_round=voting_round
+        )
+        if selection is None:
+            voting_round.outcome = EMPTY_QUEUE_OUTCOME
+            voting_round.save(update_fields=["outcome"])
+        voting_round._selection = selection
+        _round_event(
+            room,
+            EventType.VOTING_ROUND_END,
+            voting_round,
+            selection=SelectionSerializer(selection).data if selection else None,
+        )
+    return True
+
+
+def round_end_now(*, room: Room, by: Member | None) -> VotingRound:
+    voting_round = VotingRound.objects.filter(room=room, status=RoundStatus.OPEN).first()
+    if voting_round is None:
+        raise Conflict(NO_ROUND, code="no_round")
+    if by is not None and not (by.is_host or by.user_id == voting_round.started_by):
+        raise Forbidden(ROUND_END_NOT_ALLOWED)
+    round_close(voting_round, by=by)
+    voting_round.refresh_from_db()
+    return voting_round
+
+
+def rounds_close_due(room: Room | None = None) -> int:
+    """Close every round whose deadline has passed (in one room, or everywhere)."""
+    due = VotingRound.objects.select_related("room").filter(
+        status=RoundStatus.OPEN, ends_at__lte=timezone.now()
+    )
+    if room is not None:
+        due = due.filter(room=room)
+    return sum(round_close(voting_round) for voting_round in due)

@@ -1,0 +1,128 @@
+"""One shape for every error under `/api/`: `{"error": code, "detail": sentence, ...}`.
+
+DRF's exceptions, Django's `ValidationError`/`PermissionDenied`/`Http404` and the services'
+`ServiceError`s all end here, so a client parses one format whatever went wrong.
+"""
+
+import logging
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views import defaults
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+
+from watchqueue_site.errors import RateLimited, ServiceError
+
+logger = logging.getLogger(__name__)
+
+_DRF_CODES = {
+    exceptions.ParseError: "malformed_request",
+    exceptions.NotAuthenticated: "not_authenticated",
+    exceptions.AuthenticationFailed: "invalid_token",
+    exceptions.PermissionDenied: "forbidden",
+    exceptions.NotFound: "not_found",
+    exceptions.MethodNotAllowed: "method_not_allowed",
+    exceptions.UnsupportedMediaType: "unsupported_media_type",
+    exceptions.NotAcceptable: "not_acceptable",
+    exceptions.Throttled: "rate_limited",
+}
+
+
+def error_body(code: str, detail: str, **extra: Any) -> dict[str, Any]:
+    return {"error": code, "detail": detail, **extra}
+
+
+def _flatten(detail: Any) -> dict[str, list[str]]:
+    """DRF's nested error detail as `{"field.sub": ["message", ...]}`."""
+    if isinstance(detail, dict):
+        flat: dict[str, list[str]] = {}
+        for key, value in detail.items():
+            for sub, messages in _flatten(value).items():
+                flat[f"{key}.{sub}" if sub else str(key)] = messages
+        return flat
+    if isinstance(detail, list):
+        if all(not isinstance(part, dict | list) for part in detail):
+            return {"": [str(part) for part in detail]}
+        flat = {}
+        for index, value in enumerate(detail):
+            for sub, messages in _flatten(value).items():
+                flat[f"{index}.{sub}" if sub else str(index)] = messages
+        return flat
+    return {"": [str(detail)]}
+
+
+def _validation_response(fields: dict[str, list[str]]) -> Response:
+    fields = {key or "non_field_errors": value for key, value in fields.items()}
+    first_field, first_messages = next(iter(fields.items()))
+    detail = (
+        first_messages[0]
+        if first_field == "non_field_errors"
+        else f"{first_field}: {first_messages[0]}"
+    )
+    return Response(
+        error_body("invalid", detail, fields=fields), status=status.HTTP_400_BAD_REQUEST
+    )
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, ServiceError):
+        body = error_body(exc.code, exc.message, **exc.extra)
+        if exc.fields:
+            body["fields"] = exc.fields
+        response = Response(body, status=exc.status_code)
+        if isinstance(exc, RateLimited):
+            response["Retry-After"] = str(exc.retry_after)
+        return response
+    if isinstance(exc, exceptions.ValidationError):
+        return _validation_response(_flatten(exc.detail))
+    if isinstance(exc, DjangoValidationError):
+        if hasattr(exc, "error_dict"):
+            return _validation_response({k: [str(m) for m in v] for k, v in exc.message_dict.items()})
+        return _validation_response({"": [str(m) for m in exc.messages]})
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound(str(exc) or None)
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied(str(exc) or None)
+    if isinstance(exc, exceptions.APIException):
+        code = next((c for cls, c in _DRF_CODES.items() if isinstance(exc, cls)), "error")
+        response = Response(error_body(code, str(exc.detail)), status=exc.status_code)
+        if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
+            response["WWW-Authenticate"] = 'Bearer realm="api"'
+            response.status_code = status.HTTP_401_UNAUTHORIZED
+        if getattr(exc, "wait", None):
+            response["Retry-After"] = str(int(exc.wait))
+        return response
+    return None
+
+
+def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+    """The answer for any path under `/api/` that no endpoint serves."""
+    return JsonResponse(
+        error_body("not_found", f"No API endpoint at {request.path}."), status=404
+    )
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """JSON under `/api/`, Django's plain page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            error_body("server_error", "Something went wrong on our side."), status=500
+        )
+    return defaults.server_error(request)
+
+
+def parse(serializer_class: type, data: Any) -> dict[str, Any]:
+    """Validate input with `serializer_class`; a 400 naming each bad field otherwise."""
+    if data is None:
+        data = {}
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+def query_params(request: Any) -> dict[str, str]:
+    """Query parameters as a plain dict, without the token that may ride along."""
+    return {k: v for k, v in request.query_params.items() if k != "token"}

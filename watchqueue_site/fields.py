@@ -1,0 +1,79 @@
+"""Input fields that refuse the wrong JSON type instead of coercing it.
+
+DRF's own fields accept `"60"` for an integer, `1` for a boolean and `123` for a string. An API
+that others build on should say "wrong type" instead, so these reject anything but the JSON type
+they name. `StrictSerializer` also refuses fields it does not know, which catches typos such as
+`selection_mod` that would otherwise be silently ignored.
+"""
+
+import re
+from typing import Any
+
+from rest_framework import serializers
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+class StrictCharField(serializers.CharField):
+    default_error_messages = {
+        "type": "Must be a string.",
+        "control": "Must not contain control characters.",
+    }
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("type")
+        value = super().to_internal_value(data)
+        if _CONTROL.search(value):
+            self.fail("control")
+        return value
+
+
+class StrictIntegerField(serializers.IntegerField):
+    default_error_messages = {"type": "Must be an integer."}
+
+    def to_internal_value(self, data: Any) -> int:
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("type")
+        return super().to_internal_value(data)
+
+
+class StrictBooleanField(serializers.BooleanField):
+    default_error_messages = {"type": "Must be true or false."}
+
+    def to_internal_value(self, data: Any) -> bool:
+        if not isinstance(data, bool):
+            self.fail("type")
+        return data
+
+
+class StrictChoiceField(serializers.ChoiceField):
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid_choice", input=data)
+        return super().to_internal_value(data)
+
+
+class IdField(StrictCharField):
+    """A 24-hex-digit id, as every object in WatchQueue has."""
+
+    default_error_messages = {"id": "Must be a 24-character hexadecimal id."}
+
+    def to_internal_value(self, data: Any) -> str:
+        value = super().to_internal_value(data)
+        if not re.fullmatch(r"[0-9a-f]{24}", value):
+            self.fail("id")
+        return value
+
+
+class StrictSerializer(serializers.Serializer):
+    """Refuses keys it does not declare."""
+
+    def to_internal_value(self, data: Any) -> dict[str, Any]:
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError(
+                    {name: ["Unknown field."] for name in unknown}
+                )
+        return super().to_internal_value(data)

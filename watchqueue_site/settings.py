@@ -1,0 +1,220 @@
+"""WatchQueue settings: one module, configured through environment variables.
+
+A `.env` file beside `manage.py` is read when present; real environment variables win over it.
+With no `MONGODB_URL` the app runs on an embedded SQLite file that needs no set-up; with one, it
+runs on a MongoDB replica set through django-mongodb-backend.
+"""
+
+import secrets
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+from dotenv import load_dotenv
+
+from watchqueue_site.env import envbool, envint, envlist, envrate, envstr
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+load_dotenv(BASE_DIR / ".env", override=False)
+
+DATA_DIR = Path(envstr("DATA_DIR", str(BASE_DIR / "data")))
+MONGODB_URL = envstr("MONGODB_URL")
+MONGODB_DATABASE = envstr("MONGODB_DATABASE", "watchqueue")
+USE_MONGODB = bool(MONGODB_URL)
+
+DEBUG = envbool("DEBUG", False)
+ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "*")
+CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
+
+
+def _secret_key() -> str:
+    """The configured key, or one generated once and kept under the data folder.
+
+    The embedded run must start with no set-up, yet tokens must survive a restart. A scaled-out
+    deployment runs several processes that must share one key, so there it has to be configured.
+    """
+    configured = envstr("SECRET_KEY")
+    if configured:
+        return configured
+    if USE_MONGODB:
+        raise ImproperlyConfigured("SECRET_KEY must be set when MONGODB_URL is set")
+    key_file = DATA_DIR / "secret_key"
+    if not key_file.exists():
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_urlsafe(50))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+
+INSTALLED_APPS = [
+    "daphne",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "channels",
+    "rooms",
+    "queues",
+    "voting",
+    "history",
+    "selection",
+    "realtime",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "watchqueue_site.urls"
+APPEND_SLASH = False
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+ASGI_APPLICATION = "watchqueue_site.asgi.application"
+WSGI_APPLICATION = None
+
+if USE_MONGODB:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django_mongodb_backend",
+            "HOST": MONGODB_URL,
+            "NAME": MONGODB_DATABASE,
+            "OPTIONS": {"w": "majority", "retryWrites": True},
+        }
+    }
+    test_url = envstr("TEST_MONGODB_URL")
+    if test_url:
+        DATABASES["default"]["TEST"] = {"NAME": f"{MONGODB_DATABASE}_test"}
+    INSTALLED_APPS.insert(0, "django_mongodb_backend")
+    DEFAULT_AUTO_FIELD = "django_mongodb_backend.fields.ObjectIdAutoField"
+    # Django's own apps ship migrations for SQL primary keys; MongoDB gets its own set.
+    MIGRATION_MODULES = {
+        "admin": "mongo_migrations.admin",
+        "auth": "mongo_migrations.auth",
+        "contenttypes": "mongo_migrations.contenttypes",
+    }
+    CACHES = {
+        "default": {
+            "BACKEND": "django_mongodb_backend.cache.MongoDBCache",
+            "LOCATION": "watchqueue_cache",
+        }
+    }
+else:
+    SQLITE_PATH = Path(envstr("SQLITE_PATH", str(DATA_DIR / "watchqueue.sqlite3")))
+    SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": SQLITE_PATH,
+            "OPTIONS": {
+                # IMMEDIATE takes the write lock when a transaction starts, so two writers queue
+                # behind the busy timeout instead of one failing with "database is locked" when
+                # it upgrades a read lock half-way through.
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": (
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+                ),
+            },
+            # Tests use a file too: WAL and the busy timeout only apply to a real file, and the
+            # concurrency tests run real threads on real connections.
+            "TEST": {"NAME": str(SQLITE_PATH.with_name("test_" + SQLITE_PATH.name))},
+        }
+    }
+    DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"] if (BASE_DIR / "static").is_dir() else []
+# Serve straight from the apps' folders too, so a fresh clone works before collectstatic.
+WHITENOISE_USE_FINDERS = True
+
+# Request bodies are small JSON documents; anything larger is refused before it is parsed.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rooms.auth.MemberTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": [],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "watchqueue_site.api.exception_handler",
+    "UNAUTHENTICATED_USER": None,
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "WatchQueue API",
+    "DESCRIPTION": (
+        "Decide what to watch with friends: rooms with join codes, a shared queue, live voting, "
+        "fair selection and watch history. Send the member token from creating or joining a "
+        "room as `Authorization: Bearer <token>`."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api",
+    "ENUM_NAME_OVERRIDES": {
+        "SelectionModeEnum": "rooms.models.SelectionMode.choices",
+        "QueueItemStatusEnum": "queues.models.ItemStatus.choices",
+        "VoteValueEnum": "voting.models.VoteValue.choices",
+        # Rooms and voting rounds share the open/closed pair.
+        "OpenClosedEnum": "rooms.models.RoomStatus.choices",
+    },
+}
+
+CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+# Product settings.
+TMDB_API_KEY = envstr("TMDB_API_KEY")
+WS_HEARTBEAT_INTERVAL = envint("WS_HEARTBEAT_INTERVAL", 30, minimum=1)
+JOIN_FAILURE_RATE = envrate("JOIN_FAILURE_RATE", "20/minute")
+EVENT_RETENTION_SECONDS = envint("EVENT_RETENTION_SECONDS", 24 * 3600, minimum=60)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO").upper()},
+}

@@ -1,0 +1,28 @@
+from django.contrib import admin
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from watchqueue_site import views
+from watchqueue_site.api import api_not_found
+
+api_patterns = [
+    path("", include("rooms.urls")),
+    path("", include("queues.urls")),
+    path("", include("voting.urls")),
+    path("", include("selection.urls")),
+    path("", include("history.urls")),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("health", views.health, name="health"),
+    path("api/", include(api_patterns)),
+    # Anything else under /api/ is a JSON 404, never an HTML page.
+    re_path(r"^api(/.*)?$", api_not_found),
+    path("docs", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("redoc", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    path("admin/", admin.site.urls),
+]
+
+handler500 = "watchqueue_site.api.server_error"

@@ -1,0 +1,24 @@
+from django.db import DatabaseError, connection
+from django.http import HttpRequest, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from rooms.models import Room
+
+
+@require_GET
+def health(request: HttpRequest) -> JsonResponse:
+    """200 when the database answers a query, 503 with the reason when it does not."""
+    try:
+        Room.objects.only("id").first()
+    except DatabaseError as error:
+        return JsonResponse(
+            {"status": "unavailable", "database": connection.vendor, "reason": str(error)},
+            status=503,
+        )
+    return JsonResponse({"status": "ok", "database": connection.vendor})
+
+
+@require_GET
+def home(request: HttpRequest):
+    return render(request, "home.html")
