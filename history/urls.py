@@ -7,7 +7,5 @@ app_name = "history"
 urlpatterns = [
     path("history/room/<str:room_id>", views.RoomHistoryView.as_view(), name="room"),
     path("history/<str:entry_id>", views.EntryView.as_view(), name="entry"),
-    path(
-        "history/<str:entry_id>/ratings/<str:user_id>", views.RatingView.as_view(), name="rating"
-    ),
+    path("history/<str:entry_id>/ratings/<str:user_id>", views.RatingView.as_view(), name="rating"),
 ]

@@ -51,9 +51,7 @@ class RoomHistoryView(APIView):
         require_member(request, room)
         page = parse(HistoryListQuerySerializer, query_params(request))
         entries, ratings = services.entries_for_room(room, **page)
-        return Response(
-            WatchEntrySerializer(entries, many=True, context={"ratings": ratings}).data
-        )
+        return Response(WatchEntrySerializer(entries, many=True, context={"ratings": ratings}).data)
 
 
 class EntryView(APIView):

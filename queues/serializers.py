@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from queues.models import OVERVIEW_MAX, TITLE_MAX, ItemStatus, MediaType, QueueItem
+from rooms.serializers import UserIdField
 from watchqueue_site.fields import (
     IdField,
     StrictCharField,
@@ -8,7 +9,6 @@ from watchqueue_site.fields import (
     StrictIntegerField,
     StrictSerializer,
 )
-from rooms.serializers import UserIdField
 
 # Output
 

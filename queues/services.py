@@ -76,9 +76,7 @@ def _duplicate_of(room: Room, fields: dict[str, Any], exclude: str | None) -> Co
     )
 
 
-def queue_item_add(
-    *, room: Room, by: Member, title: str, **fields: Any
-) -> QueueItem:
+def queue_item_add(*, room: Room, by: Member, title: str, **fields: Any) -> QueueItem:
     """Add a film or show. Duplicates among the room's open items are refused by the database,
     so two people adding the same film at once leave exactly one item."""
     require_open(room)
@@ -93,7 +91,9 @@ def queue_item_add(
             queue_event(room, "added", item)
     except IntegrityError:
         raise _duplicate_of(
-            room, {"title_key": item.title_key, "media_type": item.media_type, "tmdb_id": item.tmdb_id}, None
+            room,
+            {"title_key": item.title_key, "media_type": item.media_type, "tmdb_id": item.tmdb_id},
+            None,
         ) from None
     return item
 

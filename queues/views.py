@@ -47,7 +47,11 @@ class QueueCollectionView(APIView):
             OpenApiExample(
                 "Inception",
                 request_only=True,
-                value={"room_id": "665f1c2e8a1b2c3d4e5f6a7b", "title": "Inception", "added_by": "alice"},
+                value={
+                    "room_id": "665f1c2e8a1b2c3d4e5f6a7b",
+                    "title": "Inception",
+                    "added_by": "alice",
+                },
             )
         ],
         tags=["queue"],
@@ -112,7 +116,9 @@ class QueueItemView(APIView):
         request=QueueUpdateSerializer,
         responses=responses({200: QueueItemSerializer}, (409, DUPLICATE)),
         examples=[
-            OpenApiExample("Fix the title", request_only=True, value={"title": "Inception", "year": 2010}),
+            OpenApiExample(
+                "Fix the title", request_only=True, value={"title": "Inception", "year": 2010}
+            ),
             OpenApiExample("Now watching", request_only=True, value={"status": "watching"}),
         ],
         tags=["queue"],

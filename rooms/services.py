@@ -269,4 +269,3 @@ def _require_host(room: Room, by: Member | None) -> None:
 def require_open(room: Room) -> None:
     if not room.is_open:
         raise Conflict(ROOM_CLOSED, code="room_closed")
-

@@ -46,7 +46,9 @@ CREATE_EXAMPLE = OpenApiExample(
     },
 )
 JOIN_EXAMPLE = OpenApiExample(
-    "Bob claims his place", request_only=True, value={"user_id": "bob", "name": "Bob", "avatar": "🐻"}
+    "Bob claims his place",
+    request_only=True,
+    value={"user_id": "bob", "name": "Bob", "avatar": "🐻"},
 )
 
 
@@ -136,7 +138,11 @@ class RoomByCodeView(APIView):
             "their listed place. Case, spaces and dashes in the code are ignored. Unknown codes "
             "count as failed join attempts."
         ),
-        responses={200: RoomPublicSerializer, 404: error("No room has this code.", "not_found", services.CODE_NOT_FOUND), 429: RATE_LIMITED},
+        responses={
+            200: RoomPublicSerializer,
+            404: error("No room has this code.", "not_found", services.CODE_NOT_FOUND),
+            429: RATE_LIMITED,
+        },
         auth=[],
         tags=["rooms"],
     )
@@ -186,7 +192,9 @@ class MemberCollectionView(APIView):
         responses=responses({201: MemberSerializer}, (409, USER_ID_TAKEN)),
         examples=[
             OpenApiExample(
-                "Carol", request_only=True, value={"user_id": "carol", "name": "Carol", "avatar": "🐼"}
+                "Carol",
+                request_only=True,
+                value={"user_id": "carol", "name": "Carol", "avatar": "🐼"},
             )
         ],
         tags=["rooms"],
@@ -215,4 +223,3 @@ class MemberDetailView(APIView):
         member = require_member(request, room)
         services.member_remove(room=room, by=member, user_id=user_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
-

@@ -25,7 +25,9 @@ class SelectView(APIView):
             "The answer's `reason` shows the candidates and the rule; a random pick records its "
             "`seed` so anyone can replay the draw."
         ),
-        parameters=[OpenApiParameter("mode", enum=[m.value for m in SelectionMode], required=False)],
+        parameters=[
+            OpenApiParameter("mode", enum=[m.value for m in SelectionMode], required=False)
+        ],
         request=None,
         responses=responses(
             {201: SelectionSerializer},

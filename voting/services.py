@@ -38,9 +38,7 @@ EMPTY_QUEUE_OUTCOME = "The queue was empty when the round ended, so nothing was 
 
 def item_recount(item: QueueItem) -> None:
     """Store the item's counts as its votes say they are."""
-    counts = dict(
-        Vote.objects.filter(item_id=item.pk).values_list("value").annotate(n=Count("id"))
-    )
+    counts = dict(Vote.objects.filter(item_id=item.pk).values_list("value").annotate(n=Count("id")))
     item.upvotes = counts.get(VoteValue.UP, 0)
     item.downvotes = counts.get(VoteValue.DOWN, 0)
     item.vote_score = item.upvotes - item.downvotes

@@ -133,7 +133,9 @@ class RoundView(APIView):
         ),
         request=RoundStartSerializer,
         responses=responses({201: VotingRoundSerializer}, (409, ROUND_RUNNING)),
-        examples=[OpenApiExample("Two minutes", request_only=True, value={"duration_seconds": 120})],
+        examples=[
+            OpenApiExample("Two minutes", request_only=True, value={"duration_seconds": 120})
+        ],
         tags=["votes"],
     )
     def post(self, request: Request, room_id: str) -> Response:

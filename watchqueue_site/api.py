@@ -80,7 +80,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return _validation_response(_flatten(exc.detail))
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
-            return _validation_response({k: [str(m) for m in v] for k, v in exc.message_dict.items()})
+            return _validation_response(
+                {k: [str(m) for m in v] for k, v in exc.message_dict.items()}
+            )
         return _validation_response({"": [str(m) for m in exc.messages]})
     if isinstance(exc, Http404):
         exc = exceptions.NotFound(str(exc) or None)
@@ -100,9 +102,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 
 def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
     """The answer for any path under `/api/` that no endpoint serves."""
-    return JsonResponse(
-        error_body("not_found", f"No API endpoint at {request.path}."), status=404
-    )
+    return JsonResponse(error_body("not_found", f"No API endpoint at {request.path}."), status=404)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

@@ -22,7 +22,7 @@ def is_id(value: object) -> bool:
 
 
 class PublicIdModel(models.Model):
-    """Base for every project model: a string id that MongoDB stores as `_id`, never an AutoField."""
+    """Base for every project model: a string id (MongoDB keeps it as `_id`), never an AutoField."""
 
     id = models.CharField(primary_key=True, max_length=24, default=new_id, editable=False)
 

@@ -31,7 +31,9 @@ UNAUTHORIZED = error(
     "not_authenticated",
     "A member token is required: send Authorization: Bearer <token>.",
 )
-FORBIDDEN = error("The token's member may not do this.", "forbidden", "Your token is for another room.")
+FORBIDDEN = error(
+    "The token's member may not do this.", "forbidden", "Your token is for another room."
+)
 NOT_FOUND = error("No such object.", "not_found", "No room with this id.")
 ROOM_CLOSED = error("The room is closed.", "room_closed", "This room is closed.")
 
