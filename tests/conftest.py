@@ -1,21 +1,6 @@
 import pytest
 
 
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    """The join rate limit lives in the cache; each test starts with a clean slate."""
-    from django.conf import settings
-
-    if not settings.configured:  # the pure tests may run without Django
-        yield
-        return
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture
 def trio(db):
     """The owner / member / outsider trio: alice hosts, bob is a member, and mallory is the

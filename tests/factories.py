@@ -37,9 +37,7 @@ def client_for(token: str | None) -> APIClient:
     return client
 
 
-def make_room(
-    *user_ids: str, name: str = "Friday Night Movies", **settings: object
-) -> RoomSetup:
+def make_room(*user_ids: str, name: str = "Friday Night Movies", **settings: object) -> RoomSetup:
     """A room whose host is the first user_id and whose other members have joined."""
     user_ids = user_ids or ("alice", "bob")
     room, host, token = room_create(

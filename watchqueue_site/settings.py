@@ -106,11 +106,9 @@ if USE_MONGODB:
             "HOST": MONGODB_URL,
             "NAME": MONGODB_DATABASE,
             "OPTIONS": {"w": "majority", "retryWrites": True},
+            "TEST": {"NAME": f"{MONGODB_DATABASE}_test"},
         }
     }
-    test_url = envstr("TEST_MONGODB_URL")
-    if test_url:
-        DATABASES["default"]["TEST"] = {"NAME": f"{MONGODB_DATABASE}_test"}
     INSTALLED_APPS.insert(0, "django_mongodb_backend")
     DEFAULT_AUTO_FIELD = "django_mongodb_backend.fields.ObjectIdAutoField"
     # Django's own apps ship migrations for SQL primary keys; MongoDB gets its own set.
@@ -118,12 +116,6 @@ if USE_MONGODB:
         "admin": "mongo_migrations.admin",
         "auth": "mongo_migrations.auth",
         "contenttypes": "mongo_migrations.contenttypes",
-    }
-    CACHES = {
-        "default": {
-            "BACKEND": "django_mongodb_backend.cache.MongoDBCache",
-            "LOCATION": "watchqueue_cache",
-        }
     }
 else:
     SQLITE_PATH = Path(envstr("SQLITE_PATH", str(DATA_DIR / "watchqueue.sqlite3")))
@@ -148,7 +140,6 @@ else:
         }
     }
     DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
