@@ -18,6 +18,7 @@ from pathlib import Path
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent
+APP = "watchqueue_site.asgi:application"
 _PR_SET_PDEATHSIG = 1
 
 
@@ -53,8 +54,7 @@ def daphne(env: dict[str, str], *, wait_path: str = "/health") -> Iterator[str]:
     """Serve the app with daphne; yields its base URL once `wait_path` answers."""
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port)]
-        + ["watchqueue_site.asgi:application"],
+        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), APP],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
