@@ -14,7 +14,8 @@ OTHER_ROOM = "Your token is for another room."
 
 
 def request_token(request: Request) -> str | None:
-    """The token from `Authorization: Bearer …`, or from `?token=` where headers cannot be set."""
+    """The token from `Authorization: Bearer …`, or for reads from `?token=`, for clients such
+    as `EventSource` that cannot set headers. Writes need the header, which stays out of logs."""
     header = request.META.get("HTTP_AUTHORIZATION", "")
     if header:
         scheme, _, token = header.partition(" ")
@@ -23,7 +24,9 @@ def request_token(request: Request) -> str | None:
                 "The Authorization header must be 'Bearer <token>'."
             )
         return token.strip()
-    return request.query_params.get("token") or None
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return request.query_params.get("token") or None
+    return None
 
 
 class MemberTokenAuthentication(BaseAuthentication):
@@ -62,8 +65,13 @@ def require_member(request: Request, room: Room) -> Member:
     return member
 
 
-def optional_member(request: Request) -> Member | None:
-    return request.user if isinstance(request.user, Member) else None
+def presented_member(request: Request) -> Member | None:
+    """The member of the request's token, if it names one; a stale or bad token is no one."""
+    try:
+        token = request_token(request)
+    except exceptions.AuthenticationFailed:
+        return None
+    return member_from_token(token) if token else None
 
 
 def client_address(request: Request) -> str:

@@ -54,7 +54,6 @@ class VoteCollectionView(APIView):
         vote, _ = services.vote_cast(
             item=item, by=member, value=data["vote"], user_id=data.get("user_id")
         )
-        item.refresh_from_db()
         return Response(VoteResultSerializer({"vote": vote, "item": item}).data)
 
 
