@@ -61,11 +61,9 @@ class WatchEntrySerializer(serializers.ModelSerializer):
         return entry.selection.mode if entry.selection_id else "manual"
 
     @extend_schema_field(
-        {
-            "type": "object",
-            "description": "Each member's rating, keyed by user_id.",
-            "additionalProperties": {"$ref": "#/components/schemas/Rating"},
-        }
+        serializers.DictField(
+            child=RatingSerializer(), help_text="Each member's rating, keyed by user_id."
+        )
     )
     def get_ratings(self, entry: WatchEntry) -> dict:
         return {r.user_id: RatingSerializer(r).data for r in self._ratings(entry)}

@@ -1,6 +1,7 @@
 """The site as a whole, served by a real daphne process: health, docs, schema and the seed's
 curl examples over real HTTP."""
 
+import json
 import re
 from urllib.parse import urljoin, urlparse
 
@@ -150,8 +151,6 @@ def schema(tmp_path_factory):
         "--file",
         str(path),
     )
-    import json
-
     return json.loads(path.read_text())
 
 
@@ -166,6 +165,13 @@ def test_every_operation_has_a_summary_and_every_request_body_an_example(schema)
             body = operation.get("requestBody", {}).get("content", {}).get("application/json")
             if body and method != "delete":
                 assert body.get("examples"), f"{method} {path} has no request example"
+
+
+def test_every_reference_in_the_schema_resolves(schema):
+    text = json.dumps(schema)
+    references = set(re.findall(r'"\$ref": "#/components/schemas/([^"]+)"', text))
+    assert references
+    assert references <= set(schema["components"]["schemas"])
 
 
 def test_the_schema_is_served_at_api_schema(live):

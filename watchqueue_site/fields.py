@@ -67,7 +67,7 @@ class IdField(StrictCharField):
 
 
 class StrictSerializer(serializers.Serializer):
-    """Refuses keys it does not declare."""
+    """Fields not listed here are refused with 400."""
 
     def to_internal_value(self, data: Any) -> dict[str, Any]:
         if isinstance(data, dict):

@@ -185,6 +185,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "TAGS": [
+        {"name": "rooms", "description": "Rooms, join codes, members and their tokens."},
+        {"name": "queue", "description": "The shared queue, picks and what is on now."},
+        {"name": "votes", "description": "Votes on queue items and timed voting rounds."},
+        {"name": "history", "description": "What the room watched, with ratings and notes."},
+    ],
     "SCHEMA_PATH_PREFIX": "/api",
     "ENUM_NAME_OVERRIDES": {
         "SelectionModeEnum": "rooms.models.SelectionMode.choices",
