@@ -136,7 +136,13 @@ def queue_item_update(*, item: QueueItem, by: Member | None, **fields: Any) -> Q
 
 
 def queue_item_remove(*, item: QueueItem, by: Member | None) -> None:
+    """Take an item out of the queue. Members cannot remove what the room has watched (it is
+    history); a moderator can remove anything, and the history entry keeps its own copy."""
     _require_owner_or_host(item, by)
+    if by is not None:
+        require_open(item.room)
+        if item.status == ItemStatus.WATCHED:
+            raise Conflict(ALREADY_WATCHED, code="already_watched")
     with atomic():
         payload = item_payload(item)
         item.delete()

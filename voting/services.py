@@ -62,6 +62,15 @@ def _check_voter(item: QueueItem, by: Member, user_id: str | None) -> None:
         raise Forbidden(OTHER_ROOM)
 
 
+def _require_votable(item: QueueItem) -> None:
+    """Inside the vote's transaction, so a vote never lands on an item just marked watched."""
+    status = QueueItem.objects.filter(pk=item.pk).values_list("status", flat=True).first()
+    if status is None:
+        raise NotFound(ITEM_GONE)
+    if status == ItemStatus.WATCHED:
+        raise Conflict(ITEM_NOT_VOTABLE, code="item_watched")
+
+
 def vote_cast(
     *, item: QueueItem, by: Member, value: str, user_id: str | None = None
 ) -> tuple[Vote, bool]:
@@ -74,12 +83,7 @@ def vote_cast(
     for attempt in range(3):
         try:
             with atomic():
-                status = QueueItem.objects.filter(pk=item.pk).values_list("status", flat=True)
-                status = status.first()
-                if status is None:
-                    raise NotFound(ITEM_GONE)
-                if status == ItemStatus.WATCHED:
-                    raise Conflict(ITEM_NOT_VOTABLE, code="item_watched")
+                _require_votable(item)
                 vote = Vote.objects.filter(item_id=item.pk, member_id=by.pk).first()
                 if vote is not None and vote.value == value:
                     return vote, False
@@ -111,9 +115,8 @@ def vote_get(item: QueueItem, user_id: str) -> Vote:
 def vote_remove(*, item: QueueItem, by: Member, user_id: str) -> None:
     _check_voter(item, by, user_id)
     require_open(item.room)
-    if item.status == ItemStatus.WATCHED:
-        raise Conflict(ITEM_NOT_VOTABLE, code="item_watched")
     with atomic():
+        _require_votable(item)
         deleted, _ = Vote.objects.filter(item_id=item.pk, member_id=by.pk).delete()
         if not deleted:
             raise NotFound(VOTE_NOT_FOUND)
