@@ -178,3 +178,10 @@ def test_the_schema_is_served_at_api_schema(live):
     response = requests.get(f"{live}/api/schema/", timeout=5)
     assert response.status_code == 200
     assert response.text.startswith("openapi: 3")
+
+
+def test_an_oversized_body_is_a_json_413_and_creates_nothing(live):
+    body = {"name": "x" * 70_000, "members": [{"name": "Alice"}]}
+    response = requests.post(f"{live}/api/rooms", json=body, timeout=5)
+    assert response.status_code == 413
+    assert response.json()["error"] == "too_large"

@@ -7,7 +7,7 @@ DRF's exceptions, Django's `ValidationError`/`PermissionDenied`/`Http404` and th
 import logging
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views import defaults
@@ -29,6 +29,9 @@ _DRF_CODES = {
     exceptions.NotAcceptable: "not_acceptable",
     exceptions.Throttled: "rate_limited",
 }
+
+
+TOO_LARGE = "The request body is too large."
 
 
 def error_body(code: str, detail: str, **extra: Any) -> dict[str, Any]:
@@ -76,6 +79,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         if isinstance(exc, RateLimited):
             response["Retry-After"] = str(exc.retry_after)
         return response
+    if isinstance(exc, RequestDataTooBig):
+        return Response(error_body("too_large", TOO_LARGE), status=413)
     if isinstance(exc, exceptions.ValidationError):
         return _validation_response(_flatten(exc.detail))
     if isinstance(exc, DjangoValidationError):
@@ -103,6 +108,17 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
     """The answer for any path under `/api/` that no endpoint serves."""
     return JsonResponse(error_body("not_found", f"No API endpoint at {request.path}."), status=404)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """JSON under `/api/` for what Django refuses before any view runs."""
+    if request.path.startswith("/api/"):
+        if isinstance(exception, RequestDataTooBig):
+            return JsonResponse(error_body("too_large", TOO_LARGE), status=413)
+        return JsonResponse(
+            error_body("bad_request", "The request was not understood."), status=400
+        )
+    return defaults.bad_request(request, exception)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

@@ -25,4 +25,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "watchqueue_site.api.bad_request"
 handler500 = "watchqueue_site.api.server_error"
