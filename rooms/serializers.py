@@ -151,4 +151,9 @@ class RoomUpdateSerializer(StrictSerializer):
 
 
 class JoinSerializer(MemberInSerializer):
-    pass
+    avatar = StrictCharField(
+        max_length=AVATAR_MAX,
+        required=False,
+        allow_blank=True,
+        help_text="Omit to keep the avatar a listed place or an earlier join already has.",
+    )

@@ -149,7 +149,7 @@ def room_join(
     name: str,
     address: str,
     user_id: str | None = None,
-    avatar: str = "",
+    avatar: str | None = None,
     presented: Member | None = None,
 ) -> tuple[Room, Member, str]:
     """Join a room with its code, as a new member or by claiming a listed one.
@@ -173,7 +173,10 @@ def room_join(
                 # Conditional on the row still being what we read, so two people claiming one
                 # listed member at once end with one winner.
                 claimed = Member.objects.filter(pk=existing.pk, claimed=existing.claimed).update(
-                    claimed=True, name=name, avatar=avatar, joined_at=existing.joined_at or now
+                    claimed=True,
+                    name=name,
+                    avatar=existing.avatar if avatar is None else avatar,
+                    joined_at=existing.joined_at or now,
                 )
                 if not claimed:
                     raise IntegrityError("member claimed concurrently")
@@ -184,7 +187,7 @@ def room_join(
                     room=room,
                     user_id=user_id,
                     name=name,
-                    avatar=avatar,
+                    avatar=avatar or "",
                     claimed=True,
                     joined_at=now,
                 )

@@ -1,0 +1,203 @@
+"""Managing a room through the REST API: settings, closing, deleting, listing and removing
+members. Creating, looking up and joining rooms are in test_rooms.py."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from history.models import Rating, WatchEntry
+from history.services import history_mark_watched, rating_set
+from queues.models import QueueItem
+from realtime.models import RoomEvent
+from rooms.auth import INVALID_TOKEN
+from rooms.models import Member, Room
+from rooms.services import HOST_CANNOT_LEAVE, REMOVE_OTHERS_HOST_ONLY, ROOM_CLOSED, room_create
+from rooms.tokens import member_from_token
+from selection.models import Selection
+from selection.services import selection_make
+from tests.factories import client_for, make_room
+from voting.models import Vote, VotingRound
+from voting.services import round_start
+
+
+def join(code: str, user_id: str, token: str | None = None):
+    body = {"user_id": user_id, "name": user_id.title()}
+    return client_for(token).post(f"/api/rooms/{code}/join", body, format="json")
+
+
+def events(room: Room) -> list[RoomEvent]:
+    return list(RoomEvent.objects.filter(room_id=room.pk).order_by("seq"))
+
+
+def rows() -> tuple[int, ...]:
+    """What a refused write must leave as it was."""
+    return tuple(m.objects.count() for m in (Room, Member, QueueItem, Vote, RoomEvent))
+
+
+# Settings, closing and deleting
+
+
+@pytest.mark.django_db
+def test_the_host_changes_the_name_and_some_settings_and_keeps_the_others():
+    setup = make_room("alice", "bob")
+    body = {"name": "Saturday", "settings": {"selection_mode": "highest_votes"}}
+
+    response = setup.client("alice").patch(f"/api/rooms/{setup.room.pk}", body, format="json")
+
+    assert response.status_code == 200
+    assert response.json()["name"] == "Saturday"
+    assert response.json()["settings"] == {
+        "voting_duration_seconds": 60,
+        "selection_mode": "highest_votes",
+        "allow_revotes": True,
+    }
+    setup.room.refresh_from_db()
+    assert (setup.room.name, setup.room.selection_mode) == ("Saturday", "highest_votes")
+    assert events(setup.room)[-1].type == "room_update"
+    assert events(setup.room)[-1].payload["room"]["name"] == "Saturday"
+
+
+@pytest.mark.django_db
+def test_a_closed_room_refuses_new_items():
+    setup = make_room("alice", "bob")
+    alice = setup.client("alice")
+
+    closed = alice.patch(f"/api/rooms/{setup.room.pk}", {"status": "closed"}, format="json")
+    before = rows()
+    add = alice.post("/api/queue", {"room_id": setup.room.pk, "title": "Heat"}, format="json")
+
+    assert (closed.status_code, closed.json()["status"]) == (200, "closed")
+    assert add.status_code == 409
+    assert add.json() == {"error": "room_closed", "detail": ROOM_CLOSED}
+    assert rows() == before
+
+
+@pytest.mark.django_db
+def test_the_host_deletes_the_room_and_everything_in_it():
+    setup = make_room("alice", "bob")
+    alice = setup.members["alice"]
+    item = setup.add_item("Heat")
+    vote = setup.client("bob").post("/api/votes", {"item_id": item.pk, "vote": "up"}, format="json")
+    assert vote.status_code == 200
+    selection_make(room=setup.room, by=alice)
+    entry = history_mark_watched(item=item, by=alice)
+    rating_set(entry=entry, by=alice, user_id="alice", rating=5)
+    round_start(room=setup.room, by=alice)
+    setup.add_item("Alien")
+    untouched = make_room("mallory", name="Another room")
+    untouched.add_item("Heat")
+    everything = (Room, Member, QueueItem, Vote, Selection, WatchEntry, Rating, VotingRound)
+
+    response = setup.client("alice").delete(f"/api/rooms/{setup.room.pk}")
+
+    assert response.status_code == 204
+    assert [m.objects.count() for m in everything] == [1, 1, 1, 0, 0, 0, 0, 0]
+    assert Room.objects.get().pk == untouched.room.pk
+    assert RoomEvent.objects.filter(room_id=setup.room.pk).last().type == "room_deleted"
+    assert setup.client("alice").get(f"/api/rooms/{setup.room.pk}").status_code == 401
+
+
+# Members
+
+
+@pytest.mark.django_db
+def test_a_listed_member_can_then_join_by_their_user_id():
+    setup = make_room("alice")
+    body = {"user_id": "carol", "name": "Carol", "avatar": "🐼"}
+
+    listed = setup.client("alice").post(f"/api/rooms/{setup.room.pk}/members", body, format="json")
+    joined = join(setup.room.code, "carol")
+
+    assert (listed.status_code, listed.json()["claimed"]) == (201, False)
+    assert (joined.status_code, joined.json()["member"]["claimed"]) == (200, True)
+    assert Member.objects.filter(room=setup.room, user_id="carol").count() == 1
+
+
+@pytest.mark.django_db
+def test_the_host_removes_bob_whose_token_dies_and_whose_votes_are_withdrawn():
+    setup = make_room("alice", "bob")
+    item = setup.add_item("Heat")
+    for user_id in ("alice", "bob"):
+        vote = {"item_id": item.pk, "vote": "up"}
+        assert setup.client(user_id).post("/api/votes", vote, format="json").status_code == 200
+    assert QueueItem.objects.get(pk=item.pk).upvotes == 2
+
+    response = setup.client("alice").delete(f"/api/rooms/{setup.room.pk}/members/bob")
+
+    assert response.status_code == 204
+    stale = setup.client("bob").get(f"/api/rooms/{setup.room.pk}")
+    assert stale.status_code == 401
+    assert stale.json() == {"error": "invalid_token", "detail": INVALID_TOKEN}
+    assert list(Vote.objects.values_list("user_id", flat=True)) == ["alice"]
+    item.refresh_from_db()
+    assert (item.upvotes, item.downvotes, item.vote_score) == (1, 0, 1)
+    assert [e.type for e in events(setup.room)[-2:]] == ["vote_update", "member_update"]
+    assert events(setup.room)[-1].payload["action"] == "removed"
+
+
+@pytest.mark.django_db
+def test_bob_may_remove_himself():
+    setup = make_room("alice", "bob")
+
+    response = setup.client("bob").delete(f"/api/rooms/{setup.room.pk}/members/bob")
+
+    assert response.status_code == 204
+    assert list(Member.objects.values_list("user_id", flat=True)) == ["alice"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("actor", "status", "error", "detail"),
+    [
+        ("bob", 403, "forbidden", REMOVE_OTHERS_HOST_ONLY),
+        ("alice", 409, "host_cannot_leave", HOST_CANNOT_LEAVE),
+    ],
+    ids=["bob_cannot_remove_alice", "the_host_cannot_remove_herself"],
+)
+def test_nobody_removes_the_host(actor, status, error, detail):
+    setup = make_room("alice", "bob")
+    before = rows()
+
+    response = setup.client(actor).delete(f"/api/rooms/{setup.room.pk}/members/alice")
+
+    assert response.status_code == status
+    assert response.json() == {"error": error, "detail": detail}
+    assert rows() == before
+
+
+@pytest.mark.django_db
+def test_a_removed_then_re_added_member_gets_a_new_token_and_the_old_one_stays_dead():
+    """bob's browser still sends his old token when he joins again; it is ignored, not a 401."""
+    setup = make_room("alice", "bob")
+    old_token = setup.tokens["bob"]
+    url = f"/api/rooms/{setup.room.pk}"
+    assert setup.client("alice").delete(f"{url}/members/bob").status_code == 204
+
+    relisted = setup.client("alice").post(
+        f"{url}/members", {"user_id": "bob", "name": "Bob"}, format="json"
+    )
+    rejoined = join(setup.room.code, "bob", token=old_token)
+
+    assert relisted.status_code == 201
+    assert rejoined.status_code == 200
+    new_token = rejoined.json()["token"]
+    assert new_token != old_token
+    assert client_for(new_token).get(url).status_code == 200
+    assert client_for(old_token).get(url).status_code == 401
+    assert member_from_token(old_token) is None
+
+
+@pytest.mark.django_db
+def test_claiming_a_listed_place_without_an_avatar_keeps_the_listed_one():
+    room, _, _ = room_create(
+        name="Friday",
+        members=[
+            {"user_id": "alice", "name": "Alice"},
+            {"user_id": "bob", "name": "Bob", "avatar": "🐻"},
+        ],
+    )
+    response = APIClient().post(
+        f"/api/rooms/{room.code}/join", {"user_id": "bob", "name": "Bobby"}, format="json"
+    )
+    assert response.status_code == 200
+    member = response.json()["member"]
+    assert (member["name"], member["avatar"]) == ("Bobby", "🐻")
