@@ -1,4 +1,4 @@
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -23,12 +23,17 @@ class SelectView(APIView):
             "score, ties to the earliest added, then the lowest id. `round_robin`: the member "
             "whose pick was least recently watched (never first) gets their best-voted item. "
             "The answer's `reason` shows the candidates and the rule; a random pick records its "
-            "`seed` so anyone can replay the draw."
+            "`seed` so anyone can replay the draw. `mode` may come in the query or the body."
         ),
         parameters=[
             OpenApiParameter("mode", enum=[m.value for m in SelectionMode], required=False)
         ],
-        request=None,
+        request=SelectQuerySerializer,
+        examples=[
+            OpenApiExample(
+                "Highest votes this time", request_only=True, value={"mode": "highest_votes"}
+            )
+        ],
         responses=responses(
             {201: SelectionSerializer},
             (409, error("Nothing is queued.", "empty_queue", services.EMPTY_QUEUE)),
@@ -39,7 +44,9 @@ class SelectView(APIView):
         room = room_get(room_id)
         member = require_member(request, room)
         query = parse(SelectQuerySerializer, query_params(request))
-        selection = services.selection_make(room=room, by=member, mode=query.get("mode"))
+        body = parse(SelectQuerySerializer, request.data) if request.data else {}
+        mode = query.get("mode") or body.get("mode")
+        selection = services.selection_make(room=room, by=member, mode=mode)
         return Response(SelectionSerializer(selection).data, status=status.HTTP_201_CREATED)
 
 
