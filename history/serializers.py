@@ -88,4 +88,4 @@ class RatingSetSerializer(StrictSerializer):
 
 class HistoryListQuerySerializer(StrictSerializer):
     limit = serializers.IntegerField(min_value=1, max_value=200, required=False, default=50)
-    offset = serializers.IntegerField(min_value=0, required=False, default=0)
+    offset = serializers.IntegerField(min_value=0, max_value=10**9, required=False, default=0)

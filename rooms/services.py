@@ -72,16 +72,21 @@ def room_create(
     The others are placeholders that their people claim by joining with the same user_id.
     """
     settings = {k: v for k, v in (settings or {}).items() if k in SETTINGS_FIELDS}
-    taken: set[str] = set()
+    # Explicit user_ids first, so one made from a name never takes an id listed further on.
+    taken = {person["user_id"] for person in members if person.get("user_id")}
     rows = []
     for index, person in enumerate(members):
-        user_id = person.get("user_id") or _unique_user_id(person["name"], taken)
-        taken.add(user_id)
+        user_id = person.get("user_id")
+        if not user_id:
+            user_id = _unique_user_id(person["name"], taken)
+            taken.add(user_id)
         rows.append((index, user_id, person))
     for _ in range(10):
+        if Room.objects.filter(code=(code := _new_code())).exists():
+            continue
         try:
             with atomic():
-                room = Room.objects.create(name=name, code=_new_code(), **settings)
+                room = Room.objects.create(name=name, code=code, **settings)
                 now = timezone.now()
                 created = [
                     Member.objects.create(
@@ -98,7 +103,9 @@ def room_create(
             host = created[0]
             return room, host, member_token(host)
         except IntegrityError:
-            continue  # a join code clash, about one in a million: draw another
+            # The members' ids are distinct by now, so only the join code can clash: another
+            # room took the same code between the look-up above and the insert.
+            continue
     raise Conflict("Could not find a free join code; try again.")
 
 
@@ -124,11 +131,15 @@ def room_update(
         changes["name"] = name
     if status is not None:
         changes["status"] = status
+    from voting.services import rounds_end_for_closed_room
+
     with atomic():
         for field, value in changes.items():
             setattr(room, field, value)
         room.save(update_fields=[*changes, "updated_at"])
         event_record(room, EventType.ROOM_UPDATE, {"room": RoomSerializer(room).data})
+        if not room.is_open:
+            rounds_end_for_closed_room(room)
     return room
 
 

@@ -138,8 +138,10 @@ def test_closing_a_room_goes_through_the_service(moderator, world):
     world.room.refresh_from_db()
     assert world.room.status == "closed"
     events = events_since(world.room.pk, seq)
-    assert [e.type for e in events] == ["room_update"]
+    # The running round ends with the room, without a pick.
+    assert [e.type for e in events] == ["room_update", "voting_round_end"]
     assert events[0].payload["room"]["status"] == "closed"
+    assert events[1].payload["selection"] is None
     assert Room.objects.get(pk=world.other.room.pk).status == "open"
 
 

@@ -22,7 +22,7 @@ from selection.services import selection_record
 from voting.models import RoundStatus, Vote, VoteValue, VotingRound
 from voting.serializers import VotingRoundSerializer
 from watchqueue_site.db import atomic
-from watchqueue_site.errors import Conflict, Forbidden, NotFound
+from watchqueue_site.errors import Conflict, Forbidden, NotFound, Unauthenticated
 
 VOTE_AS_SELF_ONLY = "You can only vote as yourself."
 VOTE_NOT_FOUND = "This member has not voted on this item."
@@ -34,6 +34,8 @@ ROUND_RUNNING = "A voting round is already running in this room."
 NO_ROUND = "There is no voting round running in this room."
 ROUND_END_NOT_ALLOWED = "Only the host or whoever started the round can end it early."
 EMPTY_QUEUE_OUTCOME = "The queue was empty when the round ended, so nothing was picked."
+ROOM_CLOSED_OUTCOME = "The room was closed before the round ended, so nothing was picked."
+MEMBER_GONE = "This member has been removed from the room."
 
 
 def item_recount(item: QueueItem) -> None:
@@ -84,6 +86,10 @@ def vote_cast(
         try:
             with atomic():
                 _require_votable(item)
+                # The member was read from the token before this transaction: if they have
+                # been removed since, their vote must not land (and would break its key).
+                if not Member.objects.filter(pk=by.pk).exists():
+                    raise Unauthenticated(MEMBER_GONE)
                 vote = Vote.objects.filter(item_id=item.pk, member_id=by.pk).first()
                 if vote is not None and vote.value == value:
                     return vote, False
@@ -174,39 +180,47 @@ def round_latest(room: Room) -> VotingRound | None:
     return VotingRound.objects.filter(room=room).order_by("-started_at").first()
 
 
-def round_close(voting_round: VotingRound, *, by: Member | None = None) -> bool:
+def round_close(voting_round: VotingRound, *, by: Member | None = None, pick: bool = True) -> bool:
     """Close the round and let the room's mode pick, exactly once.
 
     Any number of requests or processes may call this for one round at the same moment: the
     conditional update lets only the first one through, and the selection's unique `round`
-    backs that up in the database.
+    backs that up in the database. A round of a closed room ends without a pick.
     """
+    with atomic():
+        return _round_close(voting_round, by=by)
+
+
+def _round_close(voting_round: VotingRound, *, by: Member | None) -> bool:
+    """`round_close` inside the caller's atomic block."""
     room = voting_round.room
     now = timezone.now()
-    with atomic():
-        closed = VotingRound.objects.filter(pk=voting_round.pk, status=RoundStatus.OPEN).update(
-            status=RoundStatus.CLOSED, closed_at=now
-        )
-        if not closed:
-            return False
-        voting_round.status, voting_round.closed_at = RoundStatus.CLOSED, now
+    closed = VotingRound.objects.filter(pk=voting_round.pk, status=RoundStatus.OPEN).update(
+        status=RoundStatus.CLOSED, closed_at=now
+    )
+    if not closed:
+        return False
+    voting_round.status, voting_round.closed_at = RoundStatus.CLOSED, now
+    selection = None
+    if room.is_open:
         selection = selection_record(
             room=room, mode=room.selection_mode, by=by, voting_round=voting_round
         )
-        if selection is None:
-            voting_round.outcome = EMPTY_QUEUE_OUTCOME
-            voting_round.save(update_fields=["outcome"])
-        voting_round._selection = selection
-        _round_event(
-            room,
-            EventType.VOTING_ROUND_END,
-            voting_round,
-            selection=SelectionSerializer(selection).data if selection else None,
-        )
+    if selection is None:
+        voting_round.outcome = EMPTY_QUEUE_OUTCOME if room.is_open else ROOM_CLOSED_OUTCOME
+        voting_round.save(update_fields=["outcome"])
+    voting_round._selection = selection
+    _round_event(
+        room,
+        EventType.VOTING_ROUND_END,
+        voting_round,
+        selection=SelectionSerializer(selection).data if selection else None,
+    )
     return True
 
 
 def round_end_now(*, room: Room, by: Member | None) -> VotingRound:
+    require_open(room)
     voting_round = VotingRound.objects.filter(room=room, status=RoundStatus.OPEN).first()
     if voting_round is None:
         raise Conflict(NO_ROUND, code="no_round")
@@ -225,3 +239,10 @@ def rounds_close_due(room: Room | None = None) -> int:
     if room is not None:
         due = due.filter(room=room)
     return sum(round_close(voting_round) for voting_round in due)
+
+
+def rounds_end_for_closed_room(room: Room) -> None:
+    """End a closing room's running round without a pick; runs in the caller's atomic block."""
+    for voting_round in VotingRound.objects.filter(room=room, status=RoundStatus.OPEN):
+        voting_round.room = room
+        _round_close(voting_round, by=None)

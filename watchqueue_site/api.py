@@ -14,7 +14,7 @@ from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
-from watchqueue_site.errors import RateLimited, ServiceError
+from watchqueue_site.errors import RateLimited, ServiceError, Unauthenticated
 
 logger = logging.getLogger(__name__)
 
@@ -78,6 +78,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         response = Response(body, status=exc.status_code)
         if isinstance(exc, RateLimited):
             response["Retry-After"] = str(exc.retry_after)
+        if isinstance(exc, Unauthenticated):
+            response["WWW-Authenticate"] = 'Bearer realm="api"'
         return response
     if isinstance(exc, RequestDataTooBig):
         return Response(error_body("too_large", TOO_LARGE), status=413)

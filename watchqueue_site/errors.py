@@ -32,6 +32,11 @@ class Invalid(ServiceError):
     code = "invalid"
 
 
+class Unauthenticated(ServiceError):
+    status_code = 401
+    code = "invalid_token"
+
+
 class NotFound(ServiceError):
     status_code = 404
     code = "not_found"
