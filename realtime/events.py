@@ -2,6 +2,7 @@
 
 The services call `event_record` inside the same atomic block as the change itself, so an event
 exists if and only if its change committed, and a room's events are numbered in commit order.
+Once the block commits, the event goes to this process's change feed (`realtime.feed`).
 """
 
 import json
@@ -10,9 +11,10 @@ from typing import Any
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import F
 
+from realtime.feed import feed
 from realtime.models import RoomEvent
 from rooms.models import Room
-from watchqueue_site.db import in_atomic_block
+from watchqueue_site.db import in_atomic_block, on_commit
 
 
 class EventType:
@@ -36,4 +38,7 @@ def event_record(room: Room, type: str, payload: dict[str, Any]) -> RoomEvent:
     room.event_seq = Room.objects.values_list("event_seq", flat=True).get(pk=room.pk)
     # Round-trip through JSON so that what is stored is exactly what clients will parse.
     data = json.loads(json.dumps(payload, cls=DjangoJSONEncoder))
-    return RoomEvent.objects.create(room_id=room.pk, seq=room.event_seq, type=type, payload=data)
+    event = RoomEvent.objects.create(room_id=room.pk, seq=room.event_seq, type=type, payload=data)
+    message = event.as_message()
+    on_commit(lambda: feed.publish_threadsafe(message))
+    return event

@@ -190,6 +190,11 @@ SPECTACULAR_SETTINGS = {
         {"name": "queue", "description": "The shared queue, picks and what is on now."},
         {"name": "votes", "description": "Votes on queue items and timed voting rounds."},
         {"name": "history", "description": "What the room watched, with ratings and notes."},
+        {"name": "real time", "description": "Server-Sent Events streams of a room's changes."},
+    ],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "realtime.schema.add_event_streams",
     ],
     "SCHEMA_PATH_PREFIX": "/api",
     "ENUM_NAME_OVERRIDES": {
@@ -207,6 +212,7 @@ CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}
 TMDB_API_KEY = envstr("TMDB_API_KEY")
 WS_HEARTBEAT_INTERVAL = envint("WS_HEARTBEAT_INTERVAL", 30, minimum=1)
 JOIN_FAILURE_RATE = envrate("JOIN_FAILURE_RATE", "20/minute")
+SSE_KEEPALIVE_SECONDS = envint("SSE_KEEPALIVE_SECONDS", 15, minimum=1)
 EVENT_RETENTION_SECONDS = envint("EVENT_RETENTION_SECONDS", 24 * 3600, minimum=60)
 
 LOGGING = {

@@ -11,6 +11,7 @@ api_patterns = [
     path("", include("voting.urls")),
     path("", include("selection.urls")),
     path("", include("history.urls")),
+    path("", include("realtime.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
 ]
 

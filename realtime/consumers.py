@@ -1,0 +1,192 @@
+"""The room's WebSocket: `/ws/{room_id}/{user_id}?token=…`.
+
+Client messages that change state go through the same services as the REST API, so their
+results reach everyone, the sender included, through the change feed, never from here.
+"""
+
+import asyncio
+import json
+from typing import Any
+from urllib.parse import parse_qs
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+
+from queues.serializers import QueueAddSerializer
+from queues.services import ADD_AS_SELF_ONLY, item_get, queue_item_add
+from realtime.feed import Lagging, feed
+from realtime.presence import presence
+from rooms.models import Member
+from rooms.services import room_get
+from rooms.tokens import member_from_token
+from selection.serializers import SelectQuerySerializer
+from selection.services import selection_make
+from voting.serializers import RoundStartSerializer, VoteCastSerializer
+from voting.services import round_start, vote_cast
+from watchqueue_site.api import exception_handler, parse
+from watchqueue_site.errors import Forbidden
+
+# Close codes in the 4000s, as the WebSocket spec leaves them to applications.
+CLOSE_UNAUTHORIZED = 4401
+CLOSE_FORBIDDEN = 4403
+CLOSE_HEARTBEAT = 4408
+CLOSE_LAGGING = 4409
+CLOSE_ROOM_DELETED = 4410
+
+UNKNOWN_TYPE = "Unknown message type."
+NOT_JSON = "Messages must be JSON objects with a 'type'."
+OTHER_ROOM_ITEM = "This item belongs to another room."
+RESYNC_BEHIND = "Events you missed are no longer kept: fetch the room's state again."
+RESYNC_LAGGING = "You fell too far behind: reconnect and fetch the room's state again."
+
+
+def _query(scope: dict[str, Any]) -> dict[str, str]:
+    parsed = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+    return {key: values[-1] for key, values in parsed.items()}
+
+
+def _member_payload(member: Member) -> dict[str, Any]:
+    return {"user_id": member.user_id, "name": member.name, "avatar": member.avatar}
+
+
+class RoomConsumer(AsyncWebsocketConsumer):
+    member: Member
+    room_id: str
+
+    async def connect(self) -> None:
+        self.room_id = self.scope["url_route"]["kwargs"]["room_id"]
+        user_id = self.scope["url_route"]["kwargs"]["user_id"]
+        query = _query(self.scope)
+        token = query.get("token") or self.scope.get("cookies", {}).get("wq_token")
+        member = await database_sync_to_async(member_from_token)(token) if token else None
+        if member is None:
+            await self.close(code=CLOSE_UNAUTHORIZED)
+            return
+        if member.room_id != self.room_id or member.user_id != user_id:
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        self.member = member
+        since = query.get("since")
+        self.subscriber, complete = await feed.subscribe(
+            self.room_id, since=int(since) if since and since.isdigit() else None
+        )
+        await self.accept()
+        self.missed_pongs = 0
+        self.tasks = [asyncio.ensure_future(self._pump()), asyncio.ensure_future(self._beat())]
+        if not complete:
+            await self._send({"type": "resync", "room_id": self.room_id, "reason": RESYNC_BEHIND})
+        if presence.join(self.room_id, _member_payload(member)):
+            feed.announce(self.room_id, {"type": "user_joined", "user": _member_payload(member)})
+        feed.announce(self.room_id, self._presence())
+
+    async def disconnect(self, code: int) -> None:
+        if not hasattr(self, "subscriber"):
+            return
+        for task in self.tasks:
+            task.cancel()
+        feed.unsubscribe(self.subscriber)
+        if presence.leave(self.room_id, self.member.user_id):
+            feed.announce(self.room_id, {"type": "user_left", "user": _member_payload(self.member)})
+            feed.announce(self.room_id, self._presence())
+
+    def _presence(self) -> dict[str, Any]:
+        return {"type": "presence", "users": presence.online(self.room_id)}
+
+    async def _send(self, data: dict[str, Any]) -> None:
+        await self.send(text_data=json.dumps(data, ensure_ascii=False))
+
+    async def _pump(self) -> None:
+        """Forward the room's events to this client, in order."""
+        while True:
+            try:
+                message = await self.subscriber.get()
+            except Lagging:
+                reason = {"type": "resync", "room_id": self.room_id, "reason": RESYNC_LAGGING}
+                await self._send(reason)
+                await self.close(code=CLOSE_LAGGING)
+                return
+            await self.send(text_data=message.text)
+            if message.type == "room_deleted":
+                await self.close(code=CLOSE_ROOM_DELETED)
+                return
+
+    async def _beat(self) -> None:
+        """Ping every WS_HEARTBEAT_INTERVAL seconds; two unanswered pings close the connection."""
+        while True:
+            await asyncio.sleep(settings.WS_HEARTBEAT_INTERVAL)
+            if self.missed_pongs >= 2:
+                await self.close(code=CLOSE_HEARTBEAT)
+                return
+            self.missed_pongs += 1
+            await self._send({"type": "ping"})
+
+    # Client messages
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        try:
+            message = json.loads(text_data or "")
+        except (ValueError, RecursionError):
+            message = None
+        if not isinstance(message, dict) or not isinstance(message.get("type"), str):
+            await self._error(None, {"error": "malformed_message", "detail": NOT_JSON}, 400)
+            return
+        kind = message.pop("type")
+        ref = message.pop("ref", None)
+        handler = getattr(self, f"on_{kind}", None) if kind in CLIENT_TYPES else None
+        if handler is None:
+            await self._error(kind, {"error": "unknown_type", "detail": UNKNOWN_TYPE}, 400, ref)
+            return
+        try:
+            await handler(message)
+        except Exception as error:  # every failure is answered, and the connection stays open
+            response = exception_handler(error, {})
+            if response is None:
+                raise
+            await self._error(kind, response.data, response.status_code, ref)
+
+    async def _error(
+        self, kind: str | None, body: dict[str, Any], status: int, ref: Any = None
+    ) -> None:
+        await self._send(
+            {"type": "error", "status": status, "in_reply_to": kind, "ref": ref, **body}
+        )
+
+    async def on_pong(self, message: dict[str, Any]) -> None:
+        self.missed_pongs = 0
+
+    async def on_get_presence(self, message: dict[str, Any]) -> None:
+        await self._send(self._presence())
+
+    @database_sync_to_async
+    def on_vote(self, message: dict[str, Any]) -> None:
+        data = parse(VoteCastSerializer, message)
+        item = item_get(data["item_id"])
+        if item.room_id != self.room_id:
+            raise Forbidden(OTHER_ROOM_ITEM)
+        vote_cast(item=item, by=self.member, value=data["vote"], user_id=data.get("user_id"))
+
+    @database_sync_to_async
+    def on_queue_add(self, message: dict[str, Any]) -> None:
+        data = parse(QueueAddSerializer, {**message, "room_id": self.room_id})
+        data.pop("room_id")
+        if data.pop("added_by", self.member.user_id) != self.member.user_id:
+            raise Forbidden(ADD_AS_SELF_ONLY)
+        queue_item_add(room=room_get(self.room_id), by=self.member, **data)
+
+    @database_sync_to_async
+    def on_selection(self, message: dict[str, Any]) -> None:
+        data = parse(SelectQuerySerializer, message)
+        selection_make(room=room_get(self.room_id), by=self.member, mode=data.get("mode"))
+
+    @database_sync_to_async
+    def on_voting_round_start(self, message: dict[str, Any]) -> None:
+        data = parse(RoundStartSerializer, message)
+        round_start(
+            room=room_get(self.room_id),
+            by=self.member,
+            duration_seconds=data.get("duration_seconds"),
+        )
+
+
+CLIENT_TYPES = {"vote", "queue_add", "selection", "voting_round_start", "get_presence", "pong"}

@@ -1,0 +1,322 @@
+"""Real time end to end: a real daphne process, real WebSocket and SSE clients as different
+members, changes made over REST, over a WebSocket message and from another process (the
+moderator's service path), and every client receiving each event once, in order."""
+
+import asyncio
+import json
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+import requests
+import websockets
+
+from tests.live_server import ROOT, daphne, migrate, server_env
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory):
+    env = server_env(tmp_path_factory.mktemp("realtime"))
+    migrate(env)
+    return env
+
+
+@pytest.fixture(scope="module")
+def live(env):
+    with daphne(env) as base:
+        yield base
+
+
+def _room(base: str) -> tuple[dict, dict[str, str]]:
+    created = requests.post(
+        f"{base}/api/rooms",
+        json={"name": "Live", "members": [{"user_id": "alice", "name": "Alice", "avatar": "🦊"}]},
+        timeout=5,
+    ).json()
+    tokens = {"alice": created["token"]}
+    for user_id in ("bob", "carol"):
+        joined = requests.post(
+            f"{base}/api/rooms/{created['room']['code']}/join",
+            json={"user_id": user_id, "name": user_id.title()},
+            timeout=5,
+        ).json()
+        tokens[user_id] = joined["token"]
+    return created["room"], tokens
+
+
+def _ws_url(base: str, room_id: str, user_id: str, token: str, **query: str) -> str:
+    extra = "".join(f"&{k}={v}" for k, v in query.items())
+    return f"{base.replace('http', 'ws')}/ws/{room_id}/{user_id}?token={token}{extra}"
+
+
+async def _drain(ws, seconds: float) -> list[dict]:
+    """Every message the socket receives for `seconds`, answering pings as a client should."""
+    received: list[dict] = []
+    deadline = time.monotonic() + seconds
+    while (left := deadline - time.monotonic()) > 0:
+        try:
+            message = json.loads(await asyncio.wait_for(ws.recv(), left))
+        except TimeoutError:
+            break
+        if message["type"] == "ping":
+            await ws.send(json.dumps({"type": "pong"}))
+            continue
+        received.append(message)
+    return received
+
+
+class SSEReader(threading.Thread):
+    """Reads an SSE stream in the background into (id, event, data) frames."""
+
+    def __init__(self, url: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(daemon=True)
+        self.response = requests.get(url, stream=True, timeout=30, headers=headers or {})
+        self.frames: list[dict] = []
+
+    def run(self) -> None:
+        frame: dict = {}
+        try:
+            for line in self.response.iter_lines(decode_unicode=True):
+                if line == "":
+                    if "event" in frame:
+                        self.frames.append(frame)
+                    frame = {}
+                elif not line.startswith(":") and ":" in line:
+                    key, _, value = line.partition(":")
+                    frame[key] = value.strip()
+        except (requests.RequestException, AttributeError):
+            pass
+
+    def close(self) -> None:
+        self.response.close()
+
+
+def _numbered(messages: list[dict]) -> list[tuple[int, str]]:
+    return [(m["seq"], m["type"]) for m in messages if m.get("seq") is not None]
+
+
+def test_every_change_reaches_every_client_once_and_in_order(live, env):
+    room, tokens = _room(live)
+    alice_h = {"Authorization": f"Bearer {tokens['alice']}"}
+
+    async def scenario():
+        alice = await websockets.connect(_ws_url(live, room["id"], "alice", tokens["alice"]))
+        bob = await websockets.connect(_ws_url(live, room["id"], "bob", tokens["bob"]))
+        sse = SSEReader(f"{live}/api/events/room/{room['id']}?token={tokens['carol']}")
+        sse.start()
+        await _drain(alice, 0.5)
+        await _drain(bob, 0.2)
+
+        # Over REST.
+        item = requests.post(
+            f"{live}/api/queue", json={"room_id": room["id"], "title": "Heat"}, headers=alice_h
+        ).json()
+        # Over a WebSocket message, through the same service.
+        await bob.send(json.dumps({"type": "vote", "item_id": item["id"], "vote": "up"}))
+        await asyncio.sleep(0.3)
+        # From another process, as the moderation site or a management command would.
+        subprocess.run(
+            [
+                sys.executable,
+                "manage.py",
+                "shell",
+                "-c",
+                "from queues.services import item_get, queue_item_update;"
+                f"queue_item_update(item=item_get('{item['id']}'), by=None, year=1995)",
+            ],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
+        alice_got = await _drain(alice, 2.0)
+        bob_got = await _drain(bob, 0.5)
+        await alice.close()
+        await bob.close()
+        sse.close()
+        return item, alice_got, bob_got, sse.frames
+
+    item, alice_got, bob_got, frames = asyncio.run(scenario())
+    expected = [("queue_update", "added"), ("vote_update", None), ("queue_update", "updated")]
+    for got in (alice_got, bob_got):
+        numbered = _numbered(got)
+        assert [t for _, t in numbered] == [t for t, _ in expected]
+        assert [s for s, _ in numbered] == list(range(numbered[0][0], numbered[0][0] + 3))
+        events = [m for m in got if m.get("seq")]
+        assert events[1]["item_id"] == item["id"]
+        assert (events[1]["upvotes"], events[1]["vote_score"], events[1]["user_id"]) == (
+            1,
+            1,
+            "bob",
+        )
+        assert events[2]["item"]["year"] == 1995
+        assert events[2]["item"]["upvotes"] == 1
+    sse_events = [f for f in frames if f["event"] != "resync"]
+    assert [f["event"] for f in sse_events] == [t for t, _ in expected]
+    assert [int(f["id"]) for f in sse_events] == [s for s, _ in _numbered(alice_got)]
+    assert json.loads(sse_events[2]["data"])["item"]["year"] == 1995
+
+
+def test_presence_counts_members_not_tabs(live):
+    room, tokens = _room(live)
+
+    async def scenario():
+        watcher = await websockets.connect(_ws_url(live, room["id"], "alice", tokens["alice"]))
+        await _drain(watcher, 0.3)
+        tab1 = await websockets.connect(_ws_url(live, room["id"], "bob", tokens["bob"]))
+        tab2 = await websockets.connect(_ws_url(live, room["id"], "bob", tokens["bob"]))
+        opened = await _drain(watcher, 0.5)
+        await tab1.close()
+        one_closed = await _drain(watcher, 0.5)
+        await tab2.close()
+        both_closed = await _drain(watcher, 0.5)
+        await watcher.close()
+        return opened, one_closed, both_closed
+
+    opened, one_closed, both_closed = asyncio.run(scenario())
+    assert [m["user"]["user_id"] for m in opened if m["type"] == "user_joined"] == ["bob"]
+    assert [u["user_id"] for u in opened[-1]["users"]] == ["alice", "bob"]
+    assert [m for m in one_closed if m["type"] == "user_left"] == []
+    assert [m["user"]["user_id"] for m in both_closed if m["type"] == "user_left"] == ["bob"]
+    assert [u["user_id"] for u in both_closed[-1]["users"]] == ["alice"]
+
+
+def test_a_client_that_stops_answering_pings_is_closed(tmp_path):
+    env = server_env(tmp_path, WS_HEARTBEAT_INTERVAL="1")
+    migrate(env)
+    with daphne(env) as base:
+        room, tokens = _room(base)
+        url = _ws_url(base, room["id"], "alice", tokens["alice"])
+        answering, silent = asyncio.run(_heartbeat_scenario(url))
+    assert answering is None  # a client that answers stays connected
+    closed, seconds = silent
+    assert closed.rcvd.code == 4408
+    assert 2 <= seconds < 8
+
+
+async def _heartbeat_scenario(url: str):
+    polite = await websockets.connect(url)
+    await _drain(polite, 3.5)  # answers every ping
+    answering = polite.close_code
+    await polite.close()
+
+    async def silent():
+        ws = await websockets.connect(url)
+        started = time.monotonic()
+        try:
+            while True:  # read without ever answering a ping
+                await asyncio.wait_for(ws.recv(), 10)
+        except websockets.ConnectionClosed as closed:
+            return closed, time.monotonic() - started
+
+    return answering, await silent()
+
+
+@pytest.mark.parametrize(
+    "token_of",
+    [
+        "bob",  # someone else's token
+        "nobody",  # a token that is not one
+        "other-room",  # a member of another room
+    ],
+)
+def test_a_wrong_token_is_refused_at_the_handshake(live, token_of):
+    room, tokens = _room(live)
+    _, other_tokens = _room(live)
+    token = {"nobody": "not-a-token", "other-room": other_tokens["alice"]}.get(
+        token_of, tokens.get(token_of)
+    )
+
+    async def scenario():
+        await websockets.connect(_ws_url(live, room["id"], "alice", token))
+
+    with pytest.raises(websockets.InvalidStatus) as refused:
+        asyncio.run(scenario())
+    assert refused.value.response.status_code == 403
+
+
+def test_an_origin_outside_the_allowed_hosts_is_refused(tmp_path):
+    env = server_env(tmp_path, ALLOWED_HOSTS="127.0.0.1,localhost")
+    migrate(env)
+    with daphne(env) as base:
+        room, tokens = _room(base)
+        url = _ws_url(base, room["id"], "alice", tokens["alice"])
+
+        async def connect(origin):
+            ws = await websockets.connect(url, origin=origin)
+            await ws.close()
+
+        asyncio.run(connect(f"{base}"))  # the app's own page
+        with pytest.raises(websockets.InvalidStatus):
+            asyncio.run(connect("http://elsewhere.example"))
+
+
+def test_a_malformed_or_unknown_message_gets_an_error_and_the_socket_stays_open(live):
+    room, tokens = _room(live)
+
+    async def scenario():
+        ws = await websockets.connect(_ws_url(live, room["id"], "alice", tokens["alice"]))
+        await _drain(ws, 0.3)
+        replies = []
+        for raw in (
+            "not json",
+            "[1, 2]",
+            json.dumps({"type": "fly"}),
+            json.dumps({"type": "vote", "item_id": "nope", "vote": "up", "ref": 7}),
+            json.dumps({"type": "queue_add", "title": ""}),
+        ):
+            await ws.send(raw)
+            replies += [m for m in await _drain(ws, 0.4) if m["type"] == "error"]
+        await ws.send(json.dumps({"type": "queue_add", "title": "Still here"}))
+        after = await _drain(ws, 0.5)
+        await ws.close()
+        return replies, after
+
+    replies, after = asyncio.run(scenario())
+    assert [r["error"] for r in replies] == [
+        "malformed_message",
+        "malformed_message",
+        "unknown_type",
+        "invalid",
+        "invalid",
+    ]
+    assert replies[3]["ref"] == 7
+    assert replies[3]["fields"] == {"item_id": ["Must be a 24-character hexadecimal id."]}
+    assert [m["item"]["title"] for m in after if m["type"] == "queue_update"] == ["Still here"]
+
+
+def test_an_sse_stream_resumes_from_last_event_id_with_exactly_what_was_missed(live):
+    room, tokens = _room(live)
+    alice_h = {"Authorization": f"Bearer {tokens['alice']}"}
+    for title in ("Heat", "Ronin", "Alien"):
+        requests.post(
+            f"{live}/api/queue",
+            json={"room_id": room["id"], "title": title},
+            headers=alice_h,
+            timeout=5,
+        )
+    events = requests.get(f"{live}/api/rooms/{room['id']}", headers=alice_h, timeout=5).json()
+    last = events["event_seq"]
+    sse = SSEReader(
+        f"{live}/api/events/queue/{room['id']}?token={tokens['bob']}",
+        headers={"Last-Event-ID": str(last - 2)},
+    )
+    sse.start()
+    time.sleep(1.0)
+    sse.close()
+    assert [(int(f["id"]), json.loads(f["data"])["item"]["title"]) for f in sse.frames] == [
+        (last - 1, "Ronin"),
+        (last, "Alien"),
+    ]
+
+
+def test_sse_needs_a_member_token_of_that_room(live):
+    room, _ = _room(live)
+    _, other_tokens = _room(live)
+    url = f"{live}/api/events/room/{room['id']}"
+    assert requests.get(url, timeout=5).status_code == 401
+    assert requests.get(f"{url}?token=junk", timeout=5).status_code == 401
+    assert requests.get(f"{url}?token={other_tokens['alice']}", timeout=5).status_code == 403
