@@ -320,3 +320,26 @@ def test_sse_needs_a_member_token_of_that_room(live):
     assert requests.get(url, timeout=5).status_code == 401
     assert requests.get(f"{url}?token=junk", timeout=5).status_code == 401
     assert requests.get(f"{url}?token={other_tokens['alice']}", timeout=5).status_code == 403
+
+
+def test_clients_that_go_away_leave_no_subscription_behind(live):
+    room, tokens = _room(live)
+    url = f"{live}/api/events/room/{room['id']}?token={tokens['bob']}"
+    for _ in range(200):
+        with requests.get(url, stream=True, timeout=5) as response:
+            assert next(response.iter_lines()) == b"retry: 3000"
+
+    async def websockets_come_and_go():
+        for _ in range(50):
+            ws = await websockets.connect(_ws_url(live, room["id"], "alice", tokens["alice"]))
+            await ws.close()
+
+    asyncio.run(websockets_come_and_go())
+    deadline = time.monotonic() + 5
+    while (count := _subscribers(live)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert count == 0
+
+
+def _subscribers(base: str) -> int:
+    return requests.get(f"{base}/health", timeout=5).json()["realtime_subscribers"]

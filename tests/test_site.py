@@ -28,7 +28,7 @@ def _assets(html: str) -> list[str]:
 def test_the_health_check_reports_a_reachable_database(live):
     response = requests.get(f"{live}/health", timeout=5)
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "sqlite"}
+    assert response.json() == {"status": "ok", "database": "sqlite", "realtime_subscribers": 0}
 
 
 def test_the_health_check_answers_503_with_the_reason_when_the_database_is_broken(tmp_path):

@@ -3,6 +3,7 @@ from django.http import HttpRequest, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from realtime.feed import feed
 from rooms.models import Room
 
 
@@ -16,7 +17,15 @@ def health(request: HttpRequest) -> JsonResponse:
             {"status": "unavailable", "database": connection.vendor, "reason": str(error)},
             status=503,
         )
-    return JsonResponse({"status": "ok", "database": connection.vendor})
+    return JsonResponse(
+        {
+            "status": "ok",
+            "database": connection.vendor,
+            # Live clients of this process: a number that only goes back to 0 if every
+            # disconnected WebSocket and SSE stream gave its subscription back.
+            "realtime_subscribers": feed.subscriber_count(),
+        }
+    )
 
 
 @require_GET
