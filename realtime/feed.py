@@ -144,6 +144,18 @@ def _oldest_seq(room_id: str) -> int | None:
     )
 
 
+def _close_due_rounds(room_ids: list[str]) -> int:
+    """End the rounds past their deadline in the watched rooms, so their clients see the pick
+    on time rather than when someone next reads the room."""
+    from voting.models import RoundStatus, VotingRound
+    from voting.services import round_close
+
+    due = VotingRound.objects.select_related("room").filter(
+        room_id__in=room_ids, status=RoundStatus.OPEN, ends_at__lte=timezone.now()
+    )
+    return sum(round_close(voting_round) for voting_round in due)
+
+
 def _purge_old_events() -> int:
     from realtime.models import RoomEvent
 
@@ -295,10 +307,12 @@ class Feed:
                 logger.exception("The change feed's poll failed; retrying")
 
     async def poll(self) -> None:
-        """Pick up events other processes wrote in the rooms this process watches."""
+        """End due voting rounds and pick up events other processes wrote, in the rooms this
+        process watches."""
         room_ids = list(self.rooms)
         if not room_ids:
             return
+        await sync_to_async(_close_due_rounds)(room_ids)
         seqs = await sync_to_async(_room_seqs)(room_ids)
         for room_id in room_ids:
             # A room gone from the table was deleted: its last event says so.

@@ -343,3 +343,45 @@ def test_clients_that_go_away_leave_no_subscription_behind(live):
 
 def _subscribers(base: str) -> int:
     return requests.get(f"{base}/health", timeout=5).json()["realtime_subscribers"]
+
+
+def test_a_round_ends_with_its_pick_at_the_deadline_without_anyone_asking(live, env):
+    room, tokens = _room(live)
+    alice_h = {"Authorization": f"Bearer {tokens['alice']}"}
+    requests.post(
+        f"{live}/api/queue",
+        json={"room_id": room["id"], "title": "Heat"},
+        headers=alice_h,
+        timeout=5,
+    )
+    started = requests.post(
+        f"{live}/api/rooms/{room['id']}/round", json={}, headers=alice_h, timeout=5
+    ).json()
+
+    async def scenario():
+        ws = await websockets.connect(_ws_url(live, room["id"], "bob", tokens["bob"]))
+        await _drain(ws, 0.3)
+        # Move the deadline into the past, as time passing would.
+        subprocess.run(
+            [
+                sys.executable,
+                "manage.py",
+                "shell",
+                "-c",
+                "from voting.models import VotingRound;"
+                f"VotingRound.objects.filter(pk='{started['id']}').update(ends_at='2000-01-01T00:00Z')",
+            ],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
+        got = await _drain(ws, 2.5)
+        await ws.close()
+        return got
+
+    ended = [m for m in asyncio.run(scenario()) if m["type"] == "voting_round_end"]
+    assert len(ended) == 1
+    assert ended[0]["round"]["id"] == started["id"]
+    assert ended[0]["selection"]["item_title"] == "Heat"
