@@ -1,0 +1,84 @@
+"""The room consumer in-process, through Channels' communicator."""
+
+import asyncio
+import json
+
+import pytest
+from channels.testing import WebsocketCommunicator
+
+from realtime.consumers import CLOSE_FORBIDDEN, CLOSE_UNAUTHORIZED
+from realtime.feed import feed
+from tests.factories import make_room
+from voting.models import Vote
+from watchqueue_site.asgi import application
+
+
+def _communicator(room_id: str, user_id: str, token: str | None) -> WebsocketCommunicator:
+    query = f"?token={token}" if token else ""
+    return WebsocketCommunicator(application, f"/ws/{room_id}/{user_id}{query}")
+
+
+async def _until(communicator: WebsocketCommunicator, type: str) -> dict:
+    while True:
+        message = json.loads(await communicator.receive_from(timeout=3))
+        if message["type"] == type:
+            return message
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    ("user_id", "token", "code"),
+    [
+        ("alice", None, CLOSE_UNAUTHORIZED),
+        ("alice", "junk", CLOSE_UNAUTHORIZED),
+        ("bob", "alice", CLOSE_FORBIDDEN),
+    ],
+)
+def test_the_handshake_needs_the_members_own_token(user_id, token, code):
+    setup = make_room("alice", "bob")
+    token = setup.tokens.get(token, token)
+
+    async def scenario():
+        communicator = _communicator(setup.room.pk, user_id, token)
+        connected, close_code = await communicator.connect()
+        return connected, close_code
+
+    assert asyncio.run(scenario()) == (False, code)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_vote_message_casts_the_vote_and_comes_back_as_an_event():
+    setup = make_room("alice", "bob")
+    item = setup.add_item("Heat")
+
+    async def scenario():
+        communicator = _communicator(setup.room.pk, "bob", setup.tokens["bob"])
+        connected, _ = await communicator.connect()
+        assert connected
+        await communicator.send_to(
+            text_data=json.dumps({"type": "vote", "item_id": item.pk, "vote": "down"})
+        )
+        update = await _until(communicator, "vote_update")
+        await communicator.disconnect()
+        await feed.stop()
+        return update
+
+    update = asyncio.run(scenario())
+    assert (update["user_id"], update["vote"], update["vote_score"]) == ("bob", "down", -1)
+    assert Vote.objects.get().value == "down"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_get_presence_lists_who_is_connected():
+    setup = make_room("alice", "bob")
+
+    async def scenario():
+        alice = _communicator(setup.room.pk, "alice", setup.tokens["alice"])
+        await alice.connect()
+        await alice.send_to(text_data=json.dumps({"type": "get_presence"}))
+        message = await _until(alice, "presence")
+        await alice.disconnect()
+        await feed.stop()
+        return message
+
+    assert [u["user_id"] for u in asyncio.run(scenario())["users"]] == ["alice"]
