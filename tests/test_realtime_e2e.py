@@ -93,6 +93,18 @@ class SSEReader(threading.Thread):
         self.response.close()
 
 
+def _in_another_process(env: dict[str, str], code: str) -> None:
+    """Run Django code in a separate process sharing the server's database."""
+    subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+
+
 def _numbered(messages: list[dict]) -> list[tuple[int, str]]:
     return [(m["seq"], m["type"]) for m in messages if m.get("seq") is not None]
 
@@ -117,20 +129,10 @@ def test_every_change_reaches_every_client_once_and_in_order(live, env):
         await bob.send(json.dumps({"type": "vote", "item_id": item["id"], "vote": "up"}))
         await asyncio.sleep(0.3)
         # From another process, as the moderation site or a management command would.
-        subprocess.run(
-            [
-                sys.executable,
-                "manage.py",
-                "shell",
-                "-c",
-                "from queues.services import item_get, queue_item_update;"
-                f"queue_item_update(item=item_get('{item['id']}'), by=None, year=1995)",
-            ],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-            timeout=60,
+        _in_another_process(
+            env,
+            "from queues.services import item_get, queue_item_update;"
+            f"queue_item_update(item=item_get('{item['id']}'), by=None, year=1995)",
         )
         alice_got = await _drain(alice, 2.0)
         bob_got = await _drain(bob, 0.5)
@@ -362,20 +364,10 @@ def test_a_round_ends_with_its_pick_at_the_deadline_without_anyone_asking(live, 
         ws = await websockets.connect(_ws_url(live, room["id"], "bob", tokens["bob"]))
         await _drain(ws, 0.3)
         # Move the deadline into the past, as time passing would.
-        subprocess.run(
-            [
-                sys.executable,
-                "manage.py",
-                "shell",
-                "-c",
-                "from voting.models import VotingRound;"
-                f"VotingRound.objects.filter(pk='{started['id']}').update(ends_at='2000-01-01T00:00Z')",
-            ],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-            timeout=60,
+        _in_another_process(
+            env,
+            "from voting.models import VotingRound;"
+            f"VotingRound.objects.filter(pk='{started['id']}').update(ends_at='2000-01-01T00:00Z')",
         )
         got = await _drain(ws, 2.5)
         await ws.close()
