@@ -178,8 +178,12 @@ class HTTPConnection:
         return int(answer.split(b" ", 2)[1])
 
 
-async def listen(url: str, room_id: str, index: int, stats: Stats, sockets: dict) -> None:
-    async with websockets.connect(url, max_queue=None, ping_interval=None) as ws:
+async def listen(
+    url: str, room_id: str, index: int, stats: Stats, sockets: dict, gate: asyncio.Semaphore
+) -> None:
+    async with gate:  # a thousand handshakes at once would time out; open them in batches
+        ws = await websockets.connect(url, max_queue=None, ping_interval=None, open_timeout=60)
+    async with ws:
         sockets[(room_id, index)] = ws
         async for raw in ws:
             message = json.loads(raw)
@@ -217,16 +221,25 @@ async def run_load(
     stats = Stats()
     sockets: dict = {}
     idle_before = rss_kib(server_pid)
+    gate = asyncio.Semaphore(50)
     listeners = [
         asyncio.ensure_future(
             listen(
-                f"{ws_base}/ws/{room.room_id}/{user}?token={token}", room.room_id, i, stats, sockets
+                f"{ws_base}/ws/{room.room_id}/{user}?token={token}",
+                room.room_id,
+                i,
+                stats,
+                sockets,
+                gate,
             )
         )
         for room in rooms
         for i, (user, token) in enumerate(room.members)
     ]
     while len(sockets) < len(listeners):
+        failed = [task for task in listeners if task.done()]
+        if failed:
+            raise RuntimeError(f"a client could not connect: {failed[0].exception()!r}")
         await asyncio.sleep(0.05)
     await asyncio.sleep(2.0)
     idle_after = rss_kib(server_pid)

@@ -81,7 +81,8 @@ class Subscriber:
         if self.lagging:
             return
         if message.seq is None:
-            self._take(message)
+            if self.types is None or message.type in self.types:
+                self._take(message)
             return
         if message.seq <= self.delivered:
             return

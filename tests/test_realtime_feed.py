@@ -73,3 +73,9 @@ def test_a_reader_waits_for_the_next_event():
 def test_messages_are_serialized_once_as_compact_json():
     message = Message.of({"type": "vote_update", "room_id": "r", "seq": 1, "name": "Zoë"})
     assert message.text == '{"type":"vote_update","room_id":"r","seq":1,"name":"Zoë"}'
+
+
+def test_a_filtered_stream_gets_no_notices_of_other_types():
+    subscriber = Subscriber(room_id="r", delivered=0, types=frozenset({"vote_update"}))
+    subscriber.offer(Message.of({"type": "presence", "room_id": "r", "users": []}))
+    assert taken(subscriber) == []
