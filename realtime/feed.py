@@ -1,10 +1,12 @@
 """The change feed: one per server process, fanning room events out to its WebSocket and SSE
 clients.
 
-Events reach the feed two ways (DESIGN.md, "The path of a change"):
+Events reach the feed (DESIGN.md, "The path of a change"):
 - from this process, handed over by `event_record`'s on-commit hook, at once;
-- from any other process (a management command, the admin site run elsewhere), by a light poll
-  that compares each watched room's `event_seq` with the last one delivered.
+- on MongoDB, from every process through one change stream per process
+  (`realtime.mongo_stream`), resumed from its token after errors;
+- and, on both backends, from a light poll that compares each watched room's `event_seq` with
+  the last one delivered, which catches what another process wrote on SQLite.
 
 Either way the feed delivers a room's events in `seq` order, each once: a duplicate is dropped
 and a gap is filled from the database before anything after it goes out. Rooms are watched only
@@ -27,6 +29,8 @@ from typing import Any
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.utils import timezone
+
+from watchqueue_site.db import is_mongodb
 
 logger = logging.getLogger(__name__)
 
@@ -172,6 +176,7 @@ class Feed:
         self.last_seq: dict[str, int] = {}
         self._poller: asyncio.Task | None = None
         self._filling: set[str] = set()
+        self._stream: Any = None  # the MongoDB change stream, when on MongoDB
 
     # Start and stop
 
@@ -182,8 +187,16 @@ class Feed:
             return
         self.loop = loop
         self._poller = _detached(loop, self._poll_forever())
+        if is_mongodb() and self._stream is None:
+            from realtime.mongo_stream import ChangeStreamWatcher, events_collection
+
+            self._stream = ChangeStreamWatcher(events_collection, self.publish_threadsafe)
+            self._stream.start()
 
     async def stop(self) -> None:
+        if self._stream is not None:
+            await sync_to_async(self._stream.stop, thread_sensitive=False)()
+            self._stream = None
         if self._poller:
             self._poller.cancel()
             with contextlib.suppress(asyncio.CancelledError):
