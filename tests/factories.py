@@ -1,11 +1,16 @@
-"""Small builders for test data, all going through the real services."""
+"""Small builders for test data, all going through the real services, and the helpers the
+test files share: event numbers, and racing real threads against the real database."""
 
+import json
+import threading
 from dataclasses import dataclass, field
 
+from django.db import connection
 from rest_framework.test import APIClient
 
 from queues.models import QueueItem
 from queues.services import queue_item_add
+from realtime.models import RoomEvent
 from rooms.models import Member, Room
 from rooms.services import room_create, room_join
 
@@ -54,3 +59,39 @@ def make_room(*user_ids: str, name: str = "Friday Night Movies", **settings: obj
         setup.tokens[user_id] = member_token
     room.refresh_from_db()
     return setup
+
+
+def seq_now(room: Room) -> int:
+    return Room.objects.values_list("event_seq", flat=True).get(pk=room.pk)
+
+
+def events_since(room: Room, seq: int) -> list[RoomEvent]:
+    """The room's events after `seq`, checked to be numbered without gaps and JSON-safe."""
+    events = list(RoomEvent.objects.filter(room_id=room.pk, seq__gt=seq).order_by("seq"))
+    assert [e.seq for e in events] == list(range(seq + 1, seq + 1 + len(events)))
+    for event in events:
+        assert json.loads(json.dumps(event.as_message())) == event.as_message()
+    return events
+
+
+def race(n: int, work) -> list[tuple[str, object]]:
+    """Run `work(i)` in n real threads released together; ("ok", value) or ("error", exc)."""
+    barrier = threading.Barrier(n)
+    results: list = [None] * n
+
+    def run(i: int) -> None:
+        try:
+            barrier.wait(timeout=10)
+            results[i] = ("ok", work(i))
+        except Exception as exc:
+            results[i] = ("error", exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads)
+    return results

@@ -15,7 +15,7 @@ from rooms.auth import INVALID_TOKEN
 from rooms.models import Member, Room
 from selection.models import Selection
 from selection.services import selection_make
-from tests.factories import RoomSetup
+from tests.factories import RoomSetup, seq_now
 from voting.models import Vote, VotingRound
 from voting.services import round_start, vote_cast
 
@@ -66,10 +66,6 @@ def world(trio) -> World:
 
 def events_since(room_id: str, seq: int) -> list[RoomEvent]:
     return list(RoomEvent.objects.filter(room_id=room_id, seq__gt=seq).order_by("seq"))
-
-
-def seq_now(room: Room) -> int:
-    return Room.objects.values_list("event_seq", flat=True).get(pk=room.pk)
 
 
 def run_action(moderator: Client, changelist: str, action: str, *pks: str):

@@ -1,6 +1,5 @@
 """Watch history through the REST API: marking watched, the room's history, ratings and notes."""
 
-import json
 import threading
 
 import pytest
@@ -13,22 +12,9 @@ from queues.services import ALREADY_WATCHED
 from realtime.models import RoomEvent
 from rooms.auth import OTHER_ROOM
 from rooms.models import Room
-from tests.factories import client_for, make_room
+from tests.factories import client_for, events_since, make_room, seq_now
 
 UNKNOWN_ID = "0" * 24
-
-
-def seq_now(room: Room) -> int:
-    return Room.objects.values_list("event_seq", flat=True).get(pk=room.pk)
-
-
-def events_since(room: Room, seq: int) -> list[RoomEvent]:
-    """The room's events after `seq`, checked to be numbered without gaps and JSON-safe."""
-    events = list(RoomEvent.objects.filter(room_id=room.pk, seq__gt=seq).order_by("seq"))
-    assert [e.seq for e in events] == list(range(seq + 1, seq + 1 + len(events)))
-    for event in events:
-        assert json.loads(json.dumps(event.as_message())) == event.as_message()
-    return events
 
 
 def written() -> tuple[int, int, int]:

@@ -1,10 +1,6 @@
 """The shared queue through the REST API: adding, duplicates, listing, editing, and its events."""
 
-import json
-import threading
-
 import pytest
-from django.db import connection
 
 from history.models import WatchEntry
 from history.services import history_mark_watched
@@ -12,7 +8,7 @@ from queues import services
 from queues.models import QueueItem
 from realtime.models import RoomEvent
 from rooms.models import Member, Room
-from tests.factories import client_for, make_room
+from tests.factories import client_for, events_since, make_room, race, seq_now
 from voting.models import Vote
 from voting.services import vote_cast
 from watchqueue_site.errors import Conflict
@@ -29,19 +25,6 @@ SPELLINGS = [
 ]
 
 
-def seq_now(room: Room) -> int:
-    return Room.objects.values_list("event_seq", flat=True).get(pk=room.pk)
-
-
-def events_since(room: Room, seq: int) -> list[RoomEvent]:
-    """The room's events after `seq`, checked to be numbered without gaps and JSON-safe."""
-    events = list(RoomEvent.objects.filter(room_id=room.pk, seq__gt=seq).order_by("seq"))
-    assert [e.seq for e in events] == list(range(seq + 1, seq + 1 + len(events)))
-    for event in events:
-        assert json.loads(json.dumps(event.as_message())) == event.as_message()
-    return events
-
-
 def kinds(events: list[RoomEvent]) -> list[tuple[str, str]]:
     return [(e.type, e.payload.get("action")) for e in events]
 
@@ -52,29 +35,6 @@ def written() -> tuple[int, int, int]:
 
 def add(client, room: Room, **body):
     return client.post("/api/queue", {"room_id": room.pk, **body}, format="json")
-
-
-def race(n: int, work) -> list[tuple[str, object]]:
-    """Run `work(i)` in n real threads released together; ("ok", value) or ("error", exc)."""
-    barrier = threading.Barrier(n)
-    results: list = [None] * n
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[i] = ("ok", work(i))
-        except Exception as exc:
-            results[i] = ("error", exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
-    return results
 
 
 # Adding

@@ -1,13 +1,10 @@
 """Votes and timed voting rounds, through the REST API and the services, with real threads."""
 
-import json
 import random
-import threading
 from collections import Counter
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -18,25 +15,13 @@ from queues.services import item_get
 from realtime.models import RoomEvent
 from rooms.models import Member, Room
 from selection.models import Selection
-from tests.factories import client_for, make_room
+from tests.factories import client_for, events_since, make_room, seq_now
+from tests.factories import race as shared_race
 from voting import services
 from voting.models import Vote, VotingRound
 from watchqueue_site.errors import NotFound
 
 FRIENDS = [f"friend{n}" for n in range(10)]
-
-
-def seq_now(room: Room) -> int:
-    return Room.objects.values_list("event_seq", flat=True).get(pk=room.pk)
-
-
-def events_since(room: Room, seq: int) -> list[RoomEvent]:
-    """The room's events after `seq`, checked to be numbered without gaps and JSON-safe."""
-    events = list(RoomEvent.objects.filter(room_id=room.pk, seq__gt=seq).order_by("seq"))
-    assert [e.seq for e in events] == list(range(seq + 1, seq + 1 + len(events)))
-    for event in events:
-        assert json.loads(json.dumps(event.as_message())) == event.as_message()
-    return events
 
 
 def written() -> tuple[int, int, int, int]:
@@ -65,26 +50,9 @@ def vote(client, item: QueueItem, value: str, **extra):
     return client.post("/api/votes", {"item_id": item.pk, "vote": value, **extra}, format="json")
 
 
-def race(n: int, work) -> list[tuple[str, object]]:
-    """Run `work(i)` in n real threads released together; ("ok", value) or ("error", exc)."""
-    barrier = threading.Barrier(n)
-    results: list = [None] * n
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[i] = ("ok", work(i))
-        except Exception as exc:
-            results[i] = ("error", exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
+def race(n: int, work) -> list:
+    """The shared race, every thread expected to succeed; their values."""
+    results = shared_race(n, work)
     assert all(kind == "ok" for kind, _ in results), results
     return [value for _, value in results]
 
