@@ -125,7 +125,7 @@ else:
     SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            "ENGINE": "watchqueue_site.sqlite",
             "NAME": SQLITE_PATH,
             "OPTIONS": {
                 # IMMEDIATE takes the write lock when a transaction starts, so two writers queue
