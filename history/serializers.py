@@ -4,11 +4,12 @@ from rest_framework import serializers
 from history.models import NOTE_MAX, RATING_MAX, RATING_MIN, Rating, WatchEntry
 from selection.serializers import SelectionSerializer
 from watchqueue_site.fields import StrictCharField, StrictIntegerField, StrictSerializer
+from watchqueue_site.output import FrozenModelSerializer
 
 # Output
 
 
-class RatingSerializer(serializers.ModelSerializer):
+class RatingSerializer(FrozenModelSerializer):
     class Meta:
         model = Rating
         fields = ["user_id", "rating", "note", "created_at", "updated_at"]

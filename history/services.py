@@ -14,7 +14,7 @@ from realtime.events import EventType, event_record
 from rooms.models import Member, Room
 from rooms.services import require_open
 from selection.models import Selection
-from watchqueue_site.db import atomic
+from watchqueue_site.db import atomic, unique_row
 from watchqueue_site.errors import Conflict, Forbidden, NotFound
 
 ENTRY_NOT_FOUND = "No history entry with this id."
@@ -24,7 +24,7 @@ OTHER_ROOM = "This entry belongs to another room."
 
 
 def entry_get(entry_id: str) -> WatchEntry:
-    entry = WatchEntry.objects.select_related("room", "selection").filter(pk=entry_id).first()
+    entry = unique_row(WatchEntry.objects.select_related("room", "selection").filter(pk=entry_id))
     if entry is None:
         raise NotFound(ENTRY_NOT_FOUND)
     return entry
@@ -109,7 +109,7 @@ def rating_set(
     for attempt in range(3):
         try:
             with atomic():
-                existing = Rating.objects.filter(entry=entry, user_id=user_id).first()
+                existing = unique_row(Rating.objects.filter(entry=entry, user_id=user_id))
                 if existing is None:
                     result = Rating.objects.create(
                         entry=entry, user_id=user_id, rating=rating, note=note

@@ -9,11 +9,12 @@ from watchqueue_site.fields import (
     StrictIntegerField,
     StrictSerializer,
 )
+from watchqueue_site.output import FrozenModelSerializer
 
 # Output
 
 
-class QueueItemSerializer(serializers.ModelSerializer):
+class QueueItemSerializer(FrozenModelSerializer):
     room_id = serializers.CharField(read_only=True)
 
     class Meta:

@@ -10,7 +10,7 @@ from queues.serializers import QueueItemSerializer
 from realtime.events import EventType, event_record
 from rooms.models import Member, Room
 from rooms.services import require_open
-from watchqueue_site.db import atomic
+from watchqueue_site.db import atomic, unique_row
 from watchqueue_site.errors import Conflict, Forbidden, Invalid, NotFound
 
 ITEM_NOT_FOUND = "No queue item with this id."
@@ -37,7 +37,7 @@ def clean_title(title: str) -> str:
 
 
 def item_get(item_id: str) -> QueueItem:
-    item = QueueItem.objects.select_related("room").filter(pk=item_id).first()
+    item = unique_row(QueueItem.objects.select_related("room").filter(pk=item_id))
     if item is None:
         raise NotFound(ITEM_NOT_FOUND)
     return item

@@ -22,6 +22,7 @@ from watchqueue_site.fields import (
     StrictIntegerField,
     StrictSerializer,
 )
+from watchqueue_site.output import FrozenModelSerializer
 
 USER_ID_PATTERN = re.compile(rf"^[A-Za-z0-9][A-Za-z0-9_.-]{{0,{USER_ID_MAX - 1}}}$")
 USER_ID_HELP = "Letters, digits, '.', '_' and '-', starting with a letter or digit."
@@ -44,7 +45,7 @@ class UserIdField(StrictCharField):
 # Output
 
 
-class MemberSerializer(serializers.ModelSerializer):
+class MemberSerializer(FrozenModelSerializer):
     class Meta:
         model = Member
         fields = ["user_id", "name", "avatar", "is_host", "claimed", "joined_at"]
@@ -93,13 +94,13 @@ class RoomSerializer(serializers.ModelSerializer):
         return next((m.user_id for m in self._members(room) if m.is_host), None)
 
 
-class PublicMemberSerializer(serializers.ModelSerializer):
+class PublicMemberSerializer(FrozenModelSerializer):
     class Meta:
         model = Member
         fields = ["user_id", "name", "avatar", "is_host", "claimed"]
 
 
-class RoomPublicSerializer(serializers.ModelSerializer):
+class RoomPublicSerializer(FrozenModelSerializer):
     """What the join screen may see with only the code: no settings, no queue."""
 
     members = PublicMemberSerializer(many=True, read_only=True)

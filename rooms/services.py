@@ -16,7 +16,7 @@ from rooms import ratelimit
 from rooms.models import CODE_ALPHABET, CODE_LENGTH, USER_ID_MAX, Member, Room, RoomStatus
 from rooms.serializers import MemberSerializer, RoomSerializer
 from rooms.tokens import member_token
-from watchqueue_site.db import atomic
+from watchqueue_site.db import atomic, unique_row
 from watchqueue_site.errors import Conflict, Forbidden, NotFound
 
 ROOM_NOT_FOUND = "No room with this id."
@@ -49,7 +49,7 @@ def _members_payload(room: Room) -> list[dict]:
 
 
 def room_get(room_id: str) -> Room:
-    room = Room.objects.filter(pk=room_id).first()
+    room = unique_row(Room.objects.filter(pk=room_id))
     if room is None:
         raise NotFound(ROOM_NOT_FOUND)
     return room
@@ -57,7 +57,7 @@ def room_get(room_id: str) -> Room:
 
 def room_get_by_code(*, code: str, address: str) -> Room:
     ratelimit.join_check(address)
-    room = Room.objects.filter(code=normalize_code(code)).first()
+    room = unique_row(Room.objects.filter(code=normalize_code(code)))
     if room is None:
         ratelimit.join_failed(address)
         raise NotFound(CODE_NOT_FOUND)
@@ -173,7 +173,7 @@ def room_join(
         raise Conflict(ROOM_CLOSED, code="room_closed")
     if user_id is None:
         user_id = _free_user_id(room, name)
-    existing = Member.objects.filter(room=room, user_id=user_id).first()
+    existing = unique_row(Member.objects.filter(room=room, user_id=user_id))
     if existing and existing.claimed and not (presented and presented.pk == existing.pk):
         ratelimit.join_failed(address)
         raise Conflict(USER_ID_TAKEN, code="user_id_taken")
@@ -232,7 +232,7 @@ def member_add(
 
 
 def member_get(room: Room, user_id: str) -> Member:
-    member = Member.objects.filter(room=room, user_id=user_id).first()
+    member = unique_row(Member.objects.filter(room=room, user_id=user_id))
     if member is None:
         raise NotFound(MEMBER_NOT_FOUND)
     return member

@@ -7,6 +7,7 @@ removed member who is added again gets a new id and the old token stays dead.
 from django.core import signing
 
 from rooms.models import Member
+from watchqueue_site.db import unique_row
 
 _SALT = "watchqueue.member-token"
 
@@ -22,8 +23,6 @@ def member_from_token(token: str) -> Member | None:
         return None
     if not isinstance(claims, dict):
         return None
-    return (
-        Member.objects.select_related("room")
-        .filter(pk=claims.get("m"), room_id=claims.get("r"), claimed=True)
-        .first()
+    return unique_row(
+        Member.objects.filter(pk=claims.get("m"), room_id=claims.get("r"), claimed=True)
     )

@@ -4,9 +4,10 @@ from queues.serializers import QueueItemSerializer
 from rooms.models import SelectionMode
 from selection.models import Selection
 from watchqueue_site.fields import StrictChoiceField, StrictSerializer
+from watchqueue_site.output import FrozenModelSerializer
 
 
-class SelectionSerializer(serializers.ModelSerializer):
+class SelectionSerializer(FrozenModelSerializer):
     room_id = serializers.CharField(read_only=True)
     item_id = serializers.CharField(read_only=True, allow_null=True)
     round_id = serializers.CharField(read_only=True, allow_null=True)

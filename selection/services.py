@@ -10,7 +10,7 @@ from rooms.services import require_open
 from selection import algorithms
 from selection.models import Selection
 from selection.serializers import SelectionSerializer
-from watchqueue_site.db import atomic
+from watchqueue_site.db import atomic, unique_row
 from watchqueue_site.errors import Conflict, NotFound
 
 EMPTY_QUEUE = "The queue has nothing queued to pick from."
@@ -78,7 +78,7 @@ def selection_make(*, room: Room, by: Member | None, mode: str | None = None) ->
 
 
 def selection_get(selection_id: str) -> Selection:
-    selection = Selection.objects.select_related("item", "room").filter(pk=selection_id).first()
+    selection = unique_row(Selection.objects.select_related("item", "room").filter(pk=selection_id))
     if selection is None:
         raise NotFound(SELECTION_NOT_FOUND)
     return selection

@@ -7,11 +7,12 @@ from rooms.serializers import UserIdField
 from selection.models import Selection
 from voting.models import Vote, VoteValue, VotingRound
 from watchqueue_site.fields import IdField, StrictChoiceField, StrictIntegerField, StrictSerializer
+from watchqueue_site.output import FrozenModelSerializer
 
 # Output
 
 
-class VoteSerializer(serializers.ModelSerializer):
+class VoteSerializer(FrozenModelSerializer):
     item_id = serializers.CharField(read_only=True)
     vote = serializers.ChoiceField(source="value", choices=VoteValue.choices)
 

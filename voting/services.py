@@ -1,15 +1,15 @@
 """Votes and voting rounds.
 
-An item's `upvotes`, `downvotes` and `vote_score` are recounted from its votes in the same
-transaction as every vote change. On SQLite the transaction holds the write lock from its first
-statement (IMMEDIATE), on MongoDB concurrent transactions on one item conflict and one is retried,
-so the stored counts always equal a recount whatever the interleaving.
+An item's `upvotes`, `downvotes` and `vote_score` move with every vote change, in the same
+transaction: the counts are read inside it and written back moved by that one vote. On SQLite
+the transaction holds the write lock from its first statement (IMMEDIATE), on MongoDB
+concurrent transactions on one item conflict and one is retried, so the stored counts always
+equal a recount whatever the interleaving.
 """
 
 from datetime import timedelta
 
 from django.db import IntegrityError
-from django.db.models import Count
 from django.utils import timezone
 
 from queues.models import ItemStatus, QueueItem
@@ -21,7 +21,7 @@ from selection.serializers import SelectionSerializer
 from selection.services import selection_record
 from voting.models import RoundStatus, Vote, VoteValue, VotingRound
 from voting.serializers import VotingRoundSerializer
-from watchqueue_site.db import atomic
+from watchqueue_site.db import atomic, unique_row
 from watchqueue_site.errors import Conflict, Forbidden, NotFound, Unauthenticated
 
 VOTE_AS_SELF_ONLY = "You can only vote as yourself."
@@ -38,11 +38,11 @@ ROOM_CLOSED_OUTCOME = "The room was closed before the round ended, so nothing wa
 MEMBER_GONE = "This member has been removed from the room."
 
 
-def item_recount(item: QueueItem) -> None:
-    """Store the item's counts as its votes say they are."""
-    counts = dict(Vote.objects.filter(item_id=item.pk).values_list("value").annotate(n=Count("id")))
-    item.upvotes = counts.get(VoteValue.UP, 0)
-    item.downvotes = counts.get(VoteValue.DOWN, 0)
+def _counts_move(item: QueueItem, old: str | None, new: str | None) -> None:
+    """Move one member's vote on `item` from `old` to `new` (None: no vote) in its counts, which
+    `_read_votable` has just read inside the same transaction."""
+    item.upvotes += (new == VoteValue.UP) - (old == VoteValue.UP)
+    item.downvotes += (new == VoteValue.DOWN) - (old == VoteValue.DOWN)
     item.vote_score = item.upvotes - item.downvotes
     QueueItem.objects.filter(pk=item.pk).update(
         upvotes=item.upvotes, downvotes=item.downvotes, vote_score=item.vote_score
@@ -64,12 +64,16 @@ def _check_voter(item: QueueItem, by: Member, user_id: str | None) -> None:
         raise Forbidden(OTHER_ROOM)
 
 
-def _require_votable(item: QueueItem) -> None:
-    """Inside the vote's transaction, so a vote never lands on an item just marked watched."""
-    status = QueueItem.objects.filter(pk=item.pk).values_list("status", flat=True).first()
-    if status is None:
+def _read_votable(item: QueueItem) -> None:
+    """Read the item's status and counts inside the vote's transaction, so that a vote never
+    lands on an item just marked watched and moves the counts as they are now."""
+    row = unique_row(
+        QueueItem.objects.filter(pk=item.pk).values_list("status", "upvotes", "downvotes")
+    )
+    if row is None:
         raise NotFound(ITEM_GONE)
-    if status == ItemStatus.WATCHED:
+    item.status, item.upvotes, item.downvotes = row
+    if item.status == ItemStatus.WATCHED:
         raise Conflict(ITEM_NOT_VOTABLE, code="item_watched")
 
 
@@ -85,13 +89,14 @@ def vote_cast(
     for attempt in range(3):
         try:
             with atomic():
-                _require_votable(item)
+                _read_votable(item)
                 # The member was read from the token before this transaction: if they have
                 # been removed since, their vote must not land (and would break its key).
                 if not Member.objects.filter(pk=by.pk).exists():
                     raise Unauthenticated(MEMBER_GONE)
-                vote = Vote.objects.filter(item_id=item.pk, member_id=by.pk).first()
-                if vote is not None and vote.value == value:
+                vote = unique_row(Vote.objects.filter(item_id=item.pk, member_id=by.pk))
+                old = vote.value if vote is not None else None
+                if old == value:
                     return vote, False
                 if vote is not None and not room.allow_revotes:
                     raise Conflict(REVOTES_DISABLED, code="revotes_disabled")
@@ -102,7 +107,7 @@ def vote_cast(
                 else:
                     vote.value = value
                     vote.save(update_fields=["value", "updated_at"])
-                item_recount(item)
+                _counts_move(item, old, value)
                 _vote_event(room, item, by.user_id, value)
                 return vote, True
         except IntegrityError:
@@ -112,7 +117,7 @@ def vote_cast(
 
 
 def vote_get(item: QueueItem, user_id: str) -> Vote:
-    vote = Vote.objects.filter(item_id=item.pk, user_id=user_id).first()
+    vote = unique_row(Vote.objects.filter(item_id=item.pk, user_id=user_id))
     if vote is None:
         raise NotFound(VOTE_NOT_FOUND)
     return vote
@@ -122,22 +127,23 @@ def vote_remove(*, item: QueueItem, by: Member, user_id: str) -> None:
     _check_voter(item, by, user_id)
     require_open(item.room)
     with atomic():
-        _require_votable(item)
-        deleted, _ = Vote.objects.filter(item_id=item.pk, member_id=by.pk).delete()
-        if not deleted:
+        _read_votable(item)
+        vote = unique_row(Vote.objects.filter(item_id=item.pk, member_id=by.pk))
+        if vote is None:
             raise NotFound(VOTE_NOT_FOUND)
-        item_recount(item)
+        Vote.objects.filter(pk=vote.pk).delete()
+        _counts_move(item, vote.value, None)
         _vote_event(item.room, item, by.user_id, None)
 
 
 def votes_withdraw_all(member: Member) -> None:
     """Withdraw all of a leaving member's votes; runs inside the caller's atomic block."""
-    item_ids = list(Vote.objects.filter(member=member).values_list("item_id", flat=True))
-    if not item_ids:
+    votes = dict(Vote.objects.filter(member=member).values_list("item_id", "value"))
+    if not votes:
         return
     Vote.objects.filter(member=member).delete()
-    for item in QueueItem.objects.filter(pk__in=item_ids):
-        item_recount(item)
+    for item in QueueItem.objects.filter(pk__in=votes):
+        _counts_move(item, votes[item.pk], None)
         _vote_event(member.room, item, member.user_id, None)
 
 

@@ -30,6 +30,17 @@ class PublicIdModel(models.Model):
         abstract = True
 
 
+def unique_row(queryset: models.QuerySet) -> T | None:
+    """The row a lookup by a unique key finds, or None.
+
+    Like `.first()` without the ordering `.first()` adds, which for a unique key decides
+    nothing and costs a fifth of a small query's time to compile.
+    """
+    for row in queryset.order_by()[:1]:
+        return row
+    return None
+
+
 def is_mongodb() -> bool:
     return connection.vendor == "mongodb"
 

@@ -1,0 +1,30 @@
+"""Output serializers that build their fields once per class.
+
+A DRF `ModelSerializer` works out its fields from the model every time it is instantiated,
+which for a queue item is most of the cost of rendering it. The fields of an output-only
+serializer whose fields read nothing but the instance (no method fields, no context) are the
+same every time, so `FrozenModelSerializer` builds them for the first instance and hands the
+same ones to the rest.
+"""
+
+from functools import cached_property
+
+from django.core.exceptions import ImproperlyConfigured
+from rest_framework import serializers
+from rest_framework.utils.serializer_helpers import BindingDict
+
+
+class FrozenModelSerializer(serializers.ModelSerializer):
+    @cached_property
+    def fields(self) -> BindingDict:
+        cls = type(self)
+        frozen = cls.__dict__.get("_frozen_fields")
+        if frozen is None:
+            frozen = super().fields
+            for name, field in frozen.items():
+                if isinstance(field, serializers.SerializerMethodField):
+                    raise ImproperlyConfigured(
+                        f"{cls.__name__}.{name} calls its serializer: it cannot be frozen."
+                    )
+            cls._frozen_fields = frozen
+        return frozen
