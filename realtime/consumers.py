@@ -14,7 +14,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
 from queues.serializers import QueueAddSerializer
-from queues.services import ADD_AS_SELF_ONLY, item_get, queue_item_add
+from queues.services import ADD_AS_SELF_ONLY, queue_item_add
 from realtime.feed import Lagging, feed
 from realtime.presence import presence
 from rooms.models import Member
@@ -36,7 +36,6 @@ CLOSE_ROOM_DELETED = 4410
 
 UNKNOWN_TYPE = "Unknown message type."
 NOT_JSON = "Messages must be JSON objects with a 'type'."
-OTHER_ROOM_ITEM = "This item belongs to another room."
 RESYNC_BEHIND = "Events you missed are no longer kept: fetch the room's state again."
 RESYNC_LAGGING = "You fell too far behind: reconnect and fetch the room's state again."
 
@@ -161,10 +160,9 @@ class RoomConsumer(AsyncWebsocketConsumer):
     @database_sync_to_async
     def on_vote(self, message: dict[str, Any]) -> None:
         data = parse(VoteCastSerializer, message)
-        item = item_get(data["item_id"])
-        if item.room_id != self.room_id:
-            raise Forbidden(OTHER_ROOM_ITEM)
-        vote_cast(item=item, by=self.member, value=data["vote"], user_id=data.get("user_id"))
+        vote_cast(
+            item_id=data["item_id"], by=self.member, value=data["vote"], user_id=data.get("user_id")
+        )
 
     @database_sync_to_async
     def on_queue_add(self, message: dict[str, Any]) -> None:

@@ -6,11 +6,11 @@ from rest_framework.authentication import BaseAuthentication
 from rest_framework.request import Request
 
 from rooms.models import Member, Room
+from rooms.services import OTHER_ROOM
 from rooms.tokens import member_from_token
 
 INVALID_TOKEN = "This token is not valid, or its member has been removed from the room."
 TOKEN_REQUIRED = "A member token is required: send Authorization: Bearer <token>."
-OTHER_ROOM = "Your token is for another room."
 
 
 def request_token(request: Request) -> str | None:
@@ -55,11 +55,17 @@ class MemberTokenScheme(OpenApiAuthenticationExtension):
         }
 
 
-def require_member(request: Request, room: Room) -> Member:
-    """The calling member, who must belong to `room` (401 without a token, 403 for another room)."""
+def request_member(request: Request) -> Member:
+    """The calling member (401 without a token)."""
     member = request.user
     if not isinstance(member, Member):
         raise exceptions.NotAuthenticated(TOKEN_REQUIRED)
+    return member
+
+
+def require_member(request: Request, room: Room) -> Member:
+    """The calling member, who must belong to `room` (401 without a token, 403 for another room)."""
+    member = request_member(request)
     if member.room_id != room.pk:
         raise exceptions.PermissionDenied(OTHER_ROOM)
     return member

@@ -22,6 +22,7 @@ from watchqueue_site.errors import Conflict, Forbidden, NotFound
 ROOM_NOT_FOUND = "No room with this id."
 CODE_NOT_FOUND = "No room has this join code."
 ROOM_CLOSED = "This room is closed."
+OTHER_ROOM = "Your token is for another room."
 USER_ID_TAKEN = "Someone in this room already uses this user_id."
 MEMBER_NOT_FOUND = "No member with this user_id in this room."
 HOST_ONLY = "Only the room's host can do this."

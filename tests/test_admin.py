@@ -50,9 +50,9 @@ def world(trio) -> World:
     alice, bob, mallory = setup.members["alice"], setup.members["bob"], other.members["mallory"]
     heat = setup.add_item("Heat", by="bob")
     brazil = other.add_item("Brazil", by="mallory")
-    vote_cast(item=heat, by=bob, value="up")
-    vote_cast(item=heat, by=alice, value="down")
-    vote_cast(item=brazil, by=mallory, value="up")
+    vote_cast(item_id=heat.pk, by=bob, value="up")
+    vote_cast(item_id=heat.pk, by=alice, value="down")
+    vote_cast(item_id=brazil.pk, by=mallory, value="up")
     round_start(room=setup.room, by=alice)
     round_start(room=other.room, by=mallory)
     selection_make(room=setup.room, by=alice, mode="highest_votes")

@@ -45,8 +45,8 @@ def world(trio) -> World:
     alice, bob = setup.members["alice"], setup.members["bob"]
     alices_item = setup.add_item("Inception", by="alice")
     bobs_item = setup.add_item("Heat", by="bob")
-    vote_cast(item=alices_item, by=alice, value="up")
-    vote_cast(item=alices_item, by=bob, value="up")
+    vote_cast(item_id=alices_item.pk, by=alice, value="up")
+    vote_cast(item_id=alices_item.pk, by=bob, value="up")
     entry = history_mark_watched(item=setup.add_item("Alien", by="alice"), by=alice)
     rating_set(entry=entry, by=alice, user_id="alice", rating=4)
     selection = selection_make(room=setup.room, by=alice)

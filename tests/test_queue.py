@@ -206,9 +206,9 @@ def test_the_room_queue_is_sorted_by_score_then_by_when_added(trio):
     alice, bob = setup.members["alice"], setup.members["bob"]
     _, b, c, d, _ = (setup.add_item(title) for title in ("A", "B", "C", "D", "E"))
     for member in (alice, bob):
-        vote_cast(item=c, by=member, value="up")
-    vote_cast(item=b, by=alice, value="up")
-    vote_cast(item=d, by=bob, value="down")
+        vote_cast(item_id=c.pk, by=member, value="up")
+    vote_cast(item_id=b.pk, by=alice, value="up")
+    vote_cast(item_id=d.pk, by=bob, value="down")
     client = setup.client("bob")
     url = f"/api/queue/room/{setup.room.pk}"
     by_score = [i["title"] for i in client.get(url).json()]
@@ -369,8 +369,8 @@ def test_removing_an_item_takes_its_votes_with_it(trio):
     item = setup.add_item("Inception", by="bob")
     kept = setup.add_item("Kept")
     for member in setup.members.values():
-        vote_cast(item=item, by=member, value="up")
-    vote_cast(item=kept, by=setup.members["bob"], value="up")
+        vote_cast(item_id=item.pk, by=member, value="up")
+    vote_cast(item_id=kept.pk, by=setup.members["bob"], value="up")
     seq = seq_now(setup.room)
     payload = setup.client("bob").get(f"/api/queue/{item.pk}").json()
     assert setup.client("bob").delete(f"/api/queue/{item.pk}").status_code == 204

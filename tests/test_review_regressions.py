@@ -28,7 +28,7 @@ def test_a_vote_from_a_member_removed_since_their_token_was_read_is_refused():
     zoe = setup.members["zoe"]
     member_remove(room=setup.room, by=zoe, user_id="zoe")
     with pytest.raises(Unauthenticated, match=MEMBER_GONE):
-        vote_cast(item=item, by=zoe, value="up")
+        vote_cast(item_id=item.pk, by=zoe, value="up")
     assert not Vote.objects.exists()
 
 

@@ -230,12 +230,12 @@ def test_ten_members_voting_changing_and_withdrawing_at_once_keep_every_count_tr
             action = rng.choice(["up", "down", "up", "withdraw"])
             if action == "withdraw":
                 try:
-                    services.vote_remove(item=item, by=member, user_id=member.user_id)
+                    services.vote_remove(item_id=item.pk, by=member, user_id=member.user_id)
                     changes += 1
                 except NotFound:
                     pass
             else:
-                changes += services.vote_cast(item=item, by=member, value=action)[1]
+                changes += services.vote_cast(item_id=item.pk, by=member, value=action)[2]
         return changes
 
     changes = race(len(FRIENDS), churn)
@@ -261,7 +261,7 @@ def test_one_member_sending_the_same_first_vote_six_times_at_once_leaves_one_vot
 
     def cast(_: int) -> bool:
         member = Member.objects.get(pk=setup.members["bob"].pk)
-        return services.vote_cast(item=item_get(item.pk), by=member, value="up")[1]
+        return services.vote_cast(item_id=item.pk, by=member, value="up")[2]
 
     changed = race(6, cast)
     assert sorted(changed) == [False] * 5 + [True]
@@ -330,7 +330,7 @@ def test_the_host_ends_a_round_and_the_rooms_mode_picks_once():
     setup = make_room("alice", "bob", selection_mode="highest_votes")
     setup.add_item("Low")
     high = setup.add_item("High")
-    services.vote_cast(item=high, by=setup.members["bob"], value="up")
+    services.vote_cast(item_id=high.pk, by=setup.members["bob"], value="up")
     started = start(setup.client("bob"), setup.room).json()
     seq = seq_now(setup.room)
     response = setup.client("alice").post(round_url(setup.room, end=True))

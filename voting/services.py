@@ -14,9 +14,10 @@ from django.utils import timezone
 
 from queues.models import ItemStatus, QueueItem
 from queues.serializers import vote_counts
+from queues.services import ITEM_NOT_FOUND
 from realtime.events import EventType, event_record
 from rooms.models import Member, Room
-from rooms.services import require_open
+from rooms.services import OTHER_ROOM, require_open
 from selection.serializers import SelectionSerializer
 from selection.services import selection_record
 from voting.models import RoundStatus, Vote, VoteValue, VotingRound
@@ -27,9 +28,7 @@ from watchqueue_site.errors import Conflict, Forbidden, NotFound, Unauthenticate
 VOTE_AS_SELF_ONLY = "You can only vote as yourself."
 VOTE_NOT_FOUND = "This member has not voted on this item."
 ITEM_NOT_VOTABLE = "This item has been watched; votes on it are closed."
-ITEM_GONE = "This queue item no longer exists."
 REVOTES_DISABLED = "This room does not allow changing a vote."
-OTHER_ROOM = "This item belongs to another room."
 ROUND_RUNNING = "A voting round is already running in this room."
 NO_ROUND = "There is no voting round running in this room."
 ROUND_END_NOT_ALLOWED = "Only the host or whoever started the round can end it early."
@@ -40,7 +39,7 @@ MEMBER_GONE = "This member has been removed from the room."
 
 def _counts_move(item: QueueItem, old: str | None, new: str | None) -> None:
     """Move one member's vote on `item` from `old` to `new` (None: no vote) in its counts, which
-    `_read_votable` has just read inside the same transaction."""
+    were read inside the same transaction."""
     item.upvotes += (new == VoteValue.UP) - (old == VoteValue.UP)
     item.downvotes += (new == VoteValue.DOWN) - (old == VoteValue.DOWN)
     item.vote_score = item.upvotes - item.downvotes
@@ -57,63 +56,65 @@ def _vote_event(room: Room, item: QueueItem, user_id: str, value: str | None) ->
     )
 
 
-def _check_voter(item: QueueItem, by: Member, user_id: str | None) -> None:
-    if user_id is not None and user_id != by.user_id:
-        raise Forbidden(VOTE_AS_SELF_ONLY)
+def _votable_item(item_id: str, by: Member) -> QueueItem:
+    """The item with its room, read inside the vote's transaction: a vote never lands on an
+    item just marked watched or in a room just closed, and moves the counts as they are now."""
+    item = unique_row(QueueItem.objects.select_related("room").filter(pk=item_id))
+    if item is None:
+        raise NotFound(ITEM_NOT_FOUND)
     if item.room_id != by.room_id:
         raise Forbidden(OTHER_ROOM)
-
-
-def _read_votable(item: QueueItem) -> None:
-    """Read the item's status and counts inside the vote's transaction, so that a vote never
-    lands on an item just marked watched and moves the counts as they are now."""
-    row = unique_row(
-        QueueItem.objects.filter(pk=item.pk).values_list("status", "upvotes", "downvotes")
-    )
-    if row is None:
-        raise NotFound(ITEM_GONE)
-    item.status, item.upvotes, item.downvotes = row
+    require_open(item.room)
     if item.status == ItemStatus.WATCHED:
         raise Conflict(ITEM_NOT_VOTABLE, code="item_watched")
+    return item
 
 
 def vote_cast(
-    *, item: QueueItem, by: Member, value: str, user_id: str | None = None
-) -> tuple[Vote, bool]:
-    """Cast or change `by`'s vote on `item`. Returns the vote and whether it changed anything."""
-    _check_voter(item, by, user_id)
-    room = item.room
-    require_open(room)
+    *, item_id: str, by: Member, value: str, user_id: str | None = None
+) -> tuple[Vote, QueueItem, bool]:
+    """Cast or change `by`'s vote on an item.
+
+    Returns the vote, the item with its new counts, and whether anything changed. Everything
+    the vote depends on (the item, its room's settings, the member's earlier vote) is read
+    inside the transaction that writes it.
+    """
+    if user_id is not None and user_id != by.user_id:
+        raise Forbidden(VOTE_AS_SELF_ONLY)
     # Two first votes from one member racing each other: the unique constraint refuses the
     # second insert, and the retry finds the first and treats this one as a change.
     for attempt in range(3):
         try:
             with atomic():
-                _read_votable(item)
-                # The member was read from the token before this transaction: if they have
-                # been removed since, their vote must not land (and would break its key).
-                if not Member.objects.filter(pk=by.pk).exists():
-                    raise Unauthenticated(MEMBER_GONE)
-                vote = unique_row(Vote.objects.filter(item_id=item.pk, member_id=by.pk))
-                old = vote.value if vote is not None else None
-                if old == value:
-                    return vote, False
-                if vote is not None and not room.allow_revotes:
-                    raise Conflict(REVOTES_DISABLED, code="revotes_disabled")
-                if vote is None:
-                    vote = Vote.objects.create(
-                        room=room, item=item, member=by, user_id=by.user_id, value=value
-                    )
-                else:
-                    vote.value = value
-                    vote.save(update_fields=["value", "updated_at"])
-                _counts_move(item, old, value)
-                _vote_event(room, item, by.user_id, value)
-                return vote, True
+                return _vote_cast(item_id, by, value)
         except IntegrityError:
             if attempt == 2:
                 raise
     raise AssertionError("unreachable")
+
+
+def _vote_cast(item_id: str, by: Member, value: str) -> tuple[Vote, QueueItem, bool]:
+    item = _votable_item(item_id, by)
+    room = item.room
+    vote = unique_row(Vote.objects.filter(item_id=item.pk, member_id=by.pk))
+    old = vote.value if vote is not None else None
+    if vote is None:
+        # The member was read from the token before this transaction: if they have been
+        # removed since, their vote must not land. (An earlier vote of theirs proves they are
+        # still here: removing a member withdraws their votes in the same transaction.)
+        if not Member.objects.filter(pk=by.pk).exists():
+            raise Unauthenticated(MEMBER_GONE)
+        vote = Vote.objects.create(room=room, item=item, member=by, user_id=by.user_id, value=value)
+    elif old == value:
+        return vote, item, False
+    elif not room.allow_revotes:
+        raise Conflict(REVOTES_DISABLED, code="revotes_disabled")
+    else:
+        vote.value = value
+        vote.save(update_fields=["value", "updated_at"])
+    _counts_move(item, old, value)
+    _vote_event(room, item, by.user_id, value)
+    return vote, item, True
 
 
 def vote_get(item: QueueItem, user_id: str) -> Vote:
@@ -123,17 +124,19 @@ def vote_get(item: QueueItem, user_id: str) -> Vote:
     return vote
 
 
-def vote_remove(*, item: QueueItem, by: Member, user_id: str) -> None:
-    _check_voter(item, by, user_id)
-    require_open(item.room)
+def vote_remove(*, item_id: str, by: Member, user_id: str) -> QueueItem:
+    """Withdraw `by`'s vote on an item; returns the item with its new counts."""
+    if user_id != by.user_id:
+        raise Forbidden(VOTE_AS_SELF_ONLY)
     with atomic():
-        _read_votable(item)
+        item = _votable_item(item_id, by)
         vote = unique_row(Vote.objects.filter(item_id=item.pk, member_id=by.pk))
         if vote is None:
             raise NotFound(VOTE_NOT_FOUND)
         Vote.objects.filter(pk=vote.pk).delete()
         _counts_move(item, vote.value, None)
         _vote_event(item.room, item, by.user_id, None)
+    return item
 
 
 def votes_withdraw_all(member: Member) -> None:

@@ -6,7 +6,7 @@ from rest_framework.views import APIView
 
 from queues.serializers import VoteCountsSerializer, vote_counts
 from queues.services import item_get
-from rooms.auth import require_member
+from rooms.auth import request_member, require_member
 from rooms.services import room_get
 from voting import services
 from voting.models import Vote
@@ -49,10 +49,11 @@ class VoteCollectionView(APIView):
     )
     def post(self, request: Request) -> Response:
         data = parse(VoteCastSerializer, request.data)
-        item = item_get(data["item_id"])
-        member = require_member(request, item.room)
-        vote, _ = services.vote_cast(
-            item=item, by=member, value=data["vote"], user_id=data.get("user_id")
+        vote, item, _ = services.vote_cast(
+            item_id=data["item_id"],
+            by=request_member(request),
+            value=data["vote"],
+            user_id=data.get("user_id"),
         )
         return Response(VoteResultSerializer({"vote": vote, "item": item}).data)
 
@@ -78,7 +79,7 @@ class VoteDetailView(APIView):
     def delete(self, request: Request, item_id: str, user_id: str) -> Response:
         item = item_get(item_id)
         member = require_member(request, item.room)
-        services.vote_remove(item=item, by=member, user_id=user_id)
+        services.vote_remove(item_id=item.pk, by=member, user_id=user_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
