@@ -6,6 +6,7 @@ results reach everyone, the sender included, through the change feed, never from
 
 import asyncio
 import json
+from collections.abc import Coroutine
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -39,6 +40,9 @@ NOT_JSON = "Messages must be JSON objects with a 'type'."
 RESYNC_BEHIND = "Events you missed are no longer kept: fetch the room's state again."
 RESYNC_LAGGING = "You fell too far behind: reconnect and fetch the room's state again."
 
+# Tasks nothing else holds on to (pings, closes), kept until done so none is collected midway.
+_background: set[asyncio.Task] = set()
+
 
 def _query(scope: dict[str, Any]) -> dict[str, str]:
     parsed = parse_qs(scope.get("query_string", b"").decode("latin-1"))
@@ -71,10 +75,15 @@ class RoomConsumer(AsyncWebsocketConsumer):
             self.room_id, since=int(since) if since and since.isdigit() else None
         )
         await self.accept()
-        self.missed_pongs = 0
-        self.tasks = [asyncio.ensure_future(self._pump()), asyncio.ensure_future(self._beat())]
         if not complete:
             await self._send({"type": "resync", "room_id": self.room_id, "reason": RESYNC_BEHIND})
+        self.missed_pongs = 0
+        self.sending: asyncio.Task | None = None
+        self.heartbeat = asyncio.get_running_loop().call_later(
+            settings.WS_HEARTBEAT_INTERVAL, self._beat
+        )
+        self.subscriber.on_ready = self._wake
+        self._wake()
         if presence.join(self.room_id, _member_payload(member)):
             feed.announce(self.room_id, {"type": "user_joined", "user": _member_payload(member)})
         feed.announce(self.room_id, self._presence())
@@ -82,9 +91,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
     async def disconnect(self, code: int) -> None:
         if not hasattr(self, "subscriber"):
             return
-        for task in self.tasks:
-            task.cancel()
-        feed.unsubscribe(self.subscriber)
+        self._stop()
         if presence.leave(self.room_id, self.member.user_id):
             feed.announce(self.room_id, {"type": "user_left", "user": _member_payload(self.member)})
             feed.announce(self.room_id, self._presence())
@@ -95,30 +102,60 @@ class RoomConsumer(AsyncWebsocketConsumer):
     async def _send(self, data: dict[str, Any]) -> None:
         await self.send(text_data=json.dumps(data, ensure_ascii=False))
 
-    async def _pump(self) -> None:
-        """Forward the room's events to this client, in order."""
-        while True:
-            try:
-                message = await self.subscriber.get()
-            except Lagging:
-                reason = {"type": "resync", "room_id": self.room_id, "reason": RESYNC_LAGGING}
-                await self._send(reason)
-                await self.close(code=CLOSE_LAGGING)
-                return
-            await self.send(text_data=message.text)
-            if message.type == "room_deleted":
-                await self.close(code=CLOSE_ROOM_DELETED)
-                return
+    # The room's events reach the client by push: the feed wakes the consumer, which sends what
+    # is buffered and stops. An idle connection has no task or pending future of its own, only
+    # its heartbeat timer.
 
-    async def _beat(self) -> None:
-        """Ping every WS_HEARTBEAT_INTERVAL seconds; two unanswered pings close the connection."""
-        while True:
-            await asyncio.sleep(settings.WS_HEARTBEAT_INTERVAL)
-            if self.missed_pongs >= 2:
-                await self.close(code=CLOSE_HEARTBEAT)
-                return
-            self.missed_pongs += 1
-            await self._send({"type": "ping"})
+    def _wake(self) -> None:
+        if self.sending is None:
+            self.sending = asyncio.ensure_future(self._send_buffered())
+
+    async def _send_buffered(self) -> None:
+        """Send the room's events buffered for this client, in order."""
+        try:
+            while True:
+                try:
+                    message = self.subscriber.take()
+                except Lagging:
+                    reason = {"type": "resync", "room_id": self.room_id, "reason": RESYNC_LAGGING}
+                    await self._send(reason)
+                    await self._close(CLOSE_LAGGING)
+                    return
+                if message is None:
+                    return
+                await self.send(text_data=message.text)
+                if message.type == "room_deleted":
+                    await self._close(CLOSE_ROOM_DELETED)
+                    return
+        finally:
+            self.sending = None
+
+    def _beat(self) -> None:
+        """Every WS_HEARTBEAT_INTERVAL seconds: ping, or close after two unanswered pings."""
+        if self.missed_pongs >= 2:
+            self._spawn(self._close(CLOSE_HEARTBEAT))
+            return
+        self.missed_pongs += 1
+        self._spawn(self._send({"type": "ping"}))
+        self.heartbeat = asyncio.get_running_loop().call_later(
+            settings.WS_HEARTBEAT_INTERVAL, self._beat
+        )
+
+    def _spawn(self, coroutine: Coroutine) -> None:
+        task = asyncio.ensure_future(coroutine)
+        _background.add(task)
+        task.add_done_callback(_background.discard)
+
+    async def _close(self, code: int) -> None:
+        self._stop()
+        await self.close(code=code)
+
+    def _stop(self) -> None:
+        """Stop the heartbeat and the room's events; idempotent."""
+        if heartbeat := getattr(self, "heartbeat", None):
+            heartbeat.cancel()
+        self.subscriber.on_ready = None
+        feed.unsubscribe(self.subscriber)
 
     # Client messages
 

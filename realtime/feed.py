@@ -21,7 +21,7 @@ import contextlib
 import contextvars
 import json
 import logging
-from collections.abc import Coroutine, Iterable
+from collections.abc import Callable, Coroutine, Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -79,7 +79,10 @@ class Subscriber:
     buffer: list[Message] = field(default_factory=list)
     pending: dict[int, Message] = field(default_factory=dict)
     lagging: bool = False
-    _ready: asyncio.Event = field(default_factory=asyncio.Event)
+    # Push: called when there is something to take (WebSocket consumers send at once). Pull:
+    # `get()` waits on an event, made only for subscribers that pull (SSE streams).
+    on_ready: Callable[[], None] | None = None
+    _ready: asyncio.Event | None = None
 
     def offer(self, message: Message) -> None:
         if self.lagging:
@@ -104,23 +107,34 @@ class Subscriber:
             self._lag()
             return
         self.buffer.append(message)
-        self._ready.set()
+        self._signal()
 
     def _lag(self) -> None:
         self.lagging = True
         self.buffer.clear()
         self.pending.clear()
-        self._ready.set()
+        self._signal()
 
-    async def get(self) -> Message:
-        while not self.buffer:
-            if self.lagging:
-                raise Lagging
-            self._ready.clear()
-            await self._ready.wait()
+    def _signal(self) -> None:
+        if self.on_ready is not None:
+            self.on_ready()
+        elif self._ready is not None:
+            self._ready.set()
+
+    def take(self) -> Message | None:
+        """The next message, or None for now; raises `Lagging` once the client fell behind."""
         if self.lagging:
             raise Lagging
-        return self.buffer.pop(0)
+        return self.buffer.pop(0) if self.buffer else None
+
+    async def get(self) -> Message:
+        """Wait for the next message; raises `Lagging` once the client fell behind."""
+        while (message := self.take()) is None:
+            if self._ready is None:
+                self._ready = asyncio.Event()
+            self._ready.clear()
+            await self._ready.wait()
+        return message
 
 
 def _room_seqs(room_ids: list[str]) -> dict[str, int]:

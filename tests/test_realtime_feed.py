@@ -79,3 +79,25 @@ def test_a_filtered_stream_gets_no_notices_of_other_types():
     subscriber = Subscriber(room_id="r", delivered=0, types=frozenset({"vote_update"}))
     subscriber.offer(Message.of({"type": "presence", "room_id": "r", "users": []}))
     assert taken(subscriber) == []
+
+
+def test_a_pushed_to_subscriber_is_called_on_each_arrival_and_never_waits():
+    calls = []
+    subscriber = Subscriber(room_id="r", delivered=0, on_ready=lambda: calls.append(len(calls)))
+    subscriber.offer(event(2))
+    assert calls == []  # waiting for 1, nothing to take yet
+    subscriber.offer(event(1))
+    assert [subscriber.take().seq, subscriber.take().seq, subscriber.take()] == [1, 2, None]
+    assert calls == [0, 1]
+    assert subscriber._ready is None  # no event made for a subscriber that is pushed to
+
+
+def test_a_pushed_to_subscriber_that_lags_is_called_and_then_refuses():
+    calls = []
+    subscriber = Subscriber(room_id="r", delivered=0, limit=2, on_ready=lambda: calls.append(1))
+    for seq in range(1, 4):
+        subscriber.offer(event(seq))
+    assert subscriber.lagging
+    assert len(calls) == 3
+    with pytest.raises(Lagging):
+        subscriber.take()

@@ -209,7 +209,8 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+# No CHANNEL_LAYERS: events reach each process's clients through its change feed
+# (realtime.feed), so consumers need no channel, and no task waits on one per connection.
 
 # Product settings.
 TMDB_API_KEY = envstr("TMDB_API_KEY")
