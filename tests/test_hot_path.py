@@ -1,6 +1,7 @@
 """What the request path does to be fast, checked for staying correct: SQLite connections
 reused across requests, output serializers built once per class, single-row lookups."""
 
+import asyncio
 import sqlite3
 import threading
 
@@ -160,3 +161,24 @@ def test_unique_row_finds_the_row_or_none_without_ordering(db):
     (sql,) = [q["sql"] for q in queries.captured_queries]
     assert "ORDER BY" not in sql
     assert sql.endswith("LIMIT 1")
+
+
+# Requests' sync code runs on one thread, in one hop
+
+
+def test_the_middleware_chain_is_the_sync_one_so_a_request_hops_to_its_thread_once():
+    from asgiref.sync import iscoroutinefunction
+
+    from watchqueue_site.asgi import django_application
+
+    assert not iscoroutinefunction(django_application._middleware_chain)
+
+
+def test_the_http_handler_refuses_other_protocols():
+    from watchqueue_site.asgi import django_application
+
+    async def call():
+        await django_application({"type": "lifespan"}, None, None)
+
+    with pytest.raises(ValueError, match="HTTP only"):
+        asyncio.run(call())

@@ -1,8 +1,10 @@
 """The ASGI application daphne serves: HTTP (the site, the API, SSE) and the rooms' WebSocket."""
 
+import gc
 import os
 
 import django
+from asgiref.sync import sync_to_async
 from django.core.handlers.asgi import ASGIHandler
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "watchqueue_site.settings")
@@ -12,16 +14,27 @@ django.setup(set_prefix=False)
 
 
 class OneThreadASGIHandler(ASGIHandler):
-    """Django's ASGI handler, running every request's sync code on one long-lived thread.
+    """Django's ASGI handler, running every request's sync code on one long-lived thread, in
+    one hop.
 
     Django's own handler gives each request a fresh thread for its sync parts (middleware,
     views, the ORM). Starting that thread blocks the event loop until the new thread gets the
     GIL, which under load delays every WebSocket delivery; and concurrent request threads
     writing to SQLite wait on each other's write lock in the busy handler's sleeps of 1 to
-    100 ms. On one thread, the requests' sync parts run one after another, as WebSocket
-    consumers' database calls already do, and share that thread with them. The price is that
-    sync code must not wait on the network: calls to outside services run elsewhere.
+    100 ms. It also runs a sync middleware chain in async mode, hopping from the thread to the
+    event loop and back to reach a sync view.
+
+    Here the middleware chain is the sync one WSGI uses, entered once per request on the one
+    thread that the WebSocket consumers' database calls use too; an async view (the SSE
+    streams) is handed back to the event loop. The requests' sync parts run one after another,
+    so sync code must not wait on the network: calls to outside services run elsewhere.
     """
+
+    def load_middleware(self, is_async: bool = False) -> None:
+        super().load_middleware(is_async=False)
+
+    async def get_response_async(self, request):
+        return await sync_to_async(self.get_response, thread_sensitive=True)(request)
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -43,3 +56,13 @@ application = ProtocolTypeRouter(
         "websocket": browser_origin_validator(CookieMiddleware(URLRouter(websocket_urlpatterns))),
     }
 )
+
+# Tune the garbage collector for a server holding many long-lived connections. Everything
+# loaded so far (Django, the apps, their modules) lives as long as the process: frozen, it is
+# no longer walked by every full collection. A larger first generation makes collections
+# rarer, so fewer objects that are merely in flight get promoted to the old generation, whose
+# growth is what triggers the full collections that walk every open connection's objects and
+# stall the event loop. Measured with bench/realtime.py: see the README.
+gc.collect()
+gc.freeze()
+gc.set_threshold(10_000, 10, 10)
