@@ -1,20 +1,26 @@
 """Real-time benchmark: votes in, events out, against a baseline measured in the same run.
 
 Starts WatchQueue under daphne on the embedded database, makes ROOMS rooms of CLIENTS members,
-connects every member over WebSocket, then casts votes at RATE per second for SECONDS, half
-over REST and half as WebSocket messages. It prints:
+connects every member (the last SSE of each room over Server-Sent Events, the others over
+WebSocket), then casts votes at RATE per second for SECONDS, half over REST and half as
+WebSocket messages (an SSE member always votes over REST). It prints:
 
-- the vote rate sustained, and delivery completeness (received / expected, lost, duplicated);
+- the vote rate sent, and delivery completeness (received / expected, lost, duplicated, and
+  the `resync` messages that would tell a client it missed something);
 - latency from a vote's request to its arrival at each client, and at the room's last client
   (p50, p95, p99, max);
-- server memory per idle WebSocket connection.
+- server memory per idle connection.
 
-Then it runs the same clients, sending their votes as WebSocket messages, against a minimal
-broadcast server written with the `websockets` library: the floor of what Python does on this
-machine. The figures come out as ratios to it.
+Then it runs the same clients, all over WebSocket and sending their votes as WebSocket
+messages, against a minimal broadcast server written with the `websockets` library: the floor
+of what Python does on this machine. The figures come out as ratios to it.
+
+With --sweep, it runs WatchQueue alone at each of the given rates and reports the highest one
+whose p99 to the room's last client stays under 250 ms.
 
     python bench/realtime.py                       # 100 rooms x 10 clients, 100 votes/s, 60 s
     python bench/realtime.py --seconds 10 --rate 50 --rooms 20
+    python bench/realtime.py --sweep 100,150,200,250 --seconds 30
 """
 
 import argparse
@@ -22,6 +28,7 @@ import asyncio
 import json
 import os
 import random
+import secrets
 import subprocess
 import sys
 import tempfile
@@ -38,6 +45,7 @@ from tests.live_server import daphne, free_port, migrate, server_env  # noqa: E4
 
 ITEMS_PER_ROOM = 5
 HTTP_CONNECTIONS = 8
+SWEEP_P99_MS = 250.0
 
 
 @dataclass
@@ -64,6 +72,7 @@ class Stats:
     seen: set[tuple[str, int, int]] = field(default_factory=set)
     duplicates: int = 0
     errors: int = 0
+    resyncs: int = 0
 
     def sending(self, key: tuple[str, str], recipients: int) -> None:
         self._finish(key)
@@ -129,6 +138,10 @@ def make_rooms(data_dir: Path, rooms: int, clients: int) -> list[Room]:
     django.setup()
     from django.db import connections
 
+    # Set up once per process: point it at this run's database (a sweep makes one per rate).
+    connections.close_all()
+    connections["default"].settings_dict["NAME"] = data_dir / "watchqueue.sqlite3"
+
     from queues.services import queue_item_add
     from rooms.services import room_create, room_join
 
@@ -178,6 +191,20 @@ class HTTPConnection:
         return int(answer.split(b" ", 2)[1])
 
 
+def received(stats: Stats, room_id: str, index: int, kind: str, message: dict) -> None:
+    if kind == "vote_update":
+        seen = (room_id, message["seq"], index)
+        if seen in stats.seen:
+            stats.duplicates += 1
+        else:
+            stats.seen.add(seen)
+            stats.arrived((room_id, message["user_id"]))
+    elif kind == "resync":
+        stats.resyncs += 1
+    elif kind == "error":
+        stats.errors += 1
+
+
 async def listen(
     url: str, room_id: str, index: int, stats: Stats, sockets: dict, gate: asyncio.Semaphore
 ) -> None:
@@ -190,15 +217,54 @@ async def listen(
             kind = message.get("type")
             if kind == "ping":
                 await ws.send('{"type":"pong"}')
-            elif kind == "vote_update":
-                seen = (room_id, message["seq"], index)
-                if seen in stats.seen:
-                    stats.duplicates += 1
-                else:
-                    stats.seen.add(seen)
-                    stats.arrived((room_id, message["user_id"]))
-            elif kind == "error":
-                stats.errors += 1
+            else:
+                received(stats, room_id, index, kind, message)
+
+
+async def listen_sse(
+    http: tuple[str, int],
+    path: str,
+    room_id: str,
+    index: int,
+    stats: Stats,
+    sockets: dict,
+    gate: asyncio.Semaphore,
+) -> None:
+    """An EventSource-like client: one GET, then `event:`/`data:` blocks from a chunked body."""
+    async with gate:
+        reader, writer = await asyncio.open_connection(*http)
+        writer.write(f"GET {path} HTTP/1.1\r\nHost: {http[0]}\r\n\r\n".encode())
+        head = await reader.readuntil(b"\r\n\r\n")
+    if not head.startswith(b"HTTP/1.1 200"):
+        raise RuntimeError(f"SSE refused: {head[:40]!r}")
+    sockets[(room_id, index)] = writer
+    pending = b""
+    try:
+        while True:
+            size = int((await reader.readuntil(b"\r\n")).strip(), 16)
+            chunk = await reader.readexactly(size + 2)
+            if size == 0:
+                return
+            pending += chunk[:-2]
+            while b"\n\n" in pending:
+                block, pending = pending.split(b"\n\n", 1)
+                fields = dict(
+                    line.split(": ", 1) for line in block.decode().split("\n") if ": " in line
+                )
+                if "data" in fields:
+                    received(
+                        stats, room_id, index, fields.get("event", ""), json.loads(fields["data"])
+                    )
+    except (asyncio.IncompleteReadError, ConnectionError):
+        return
+
+
+async def hang_up(connection) -> None:
+    if isinstance(connection, asyncio.StreamWriter):  # an SSE client
+        connection.close()
+        await connection.wait_closed()
+    else:
+        await connection.close()
 
 
 async def rest_vote(free: asyncio.Queue, item: str, value: str, token: str, stats: Stats) -> None:
@@ -217,14 +283,28 @@ async def run_load(
     rate: float,
     seconds: float,
     server_pid: int,
+    sse: int = 0,
 ) -> dict:
+    """Connect every member, vote for `seconds`, and measure. The last `sse` members of each
+    room listen over SSE (only with `http`, WatchQueue's address)."""
     stats = Stats()
     sockets: dict = {}
     idle_before = rss_kib(server_pid)
     gate = asyncio.Semaphore(50)
+    on_sse = {i for i in range(len(rooms[0].members)) if http and i >= len(rooms[0].members) - sse}
     listeners = [
         asyncio.ensure_future(
-            listen(
+            listen_sse(
+                http,
+                f"/api/events/room/{room.room_id}?token={token}",
+                room.room_id,
+                i,
+                stats,
+                sockets,
+                gate,
+            )
+            if i in on_sse
+            else listen(
                 f"{ws_base}/ws/{room.room_id}/{user}?token={token}",
                 room.room_id,
                 i,
@@ -260,7 +340,7 @@ async def run_load(
         # Alternate so that every vote changes something and makes an event.
         value = "up" if (round_ // len(room.items)) % 2 == 0 else "down"
         stats.sending((room.room_id, user_id), len(room.members))
-        if http and rng.random() < 0.5:
+        if http and (index in on_sse or rng.random() < 0.5):
             requests.append(asyncio.ensure_future(rest_vote(free, item, value, token, stats)))
         else:
             message = json.dumps({"type": "vote", "item_id": item, "vote": value})
@@ -272,7 +352,7 @@ async def run_load(
     await asyncio.gather(*requests)
     await asyncio.sleep(5.0)
     stats.finish()
-    await asyncio.gather(*(ws.close() for ws in sockets.values()))
+    await asyncio.gather(*(hang_up(c) for c in sockets.values()), return_exceptions=True)
     await asyncio.gather(*listeners, return_exceptions=True)
     received = len(stats.seen)
     return {
@@ -281,6 +361,9 @@ async def run_load(
         "expected": stats.expected,
         "duplicates": stats.duplicates,
         "errors": stats.errors,
+        "resyncs": stats.resyncs,
+        "rest_votes": sum(1 for _ in requests),
+        "votes": votes,
         "each": percentiles(stats.deliveries),
         "last": percentiles(stats.room_last),
         "kib_per_connection": (idle_after - idle_before) / len(listeners),
@@ -291,10 +374,14 @@ def report(name: str, figures: dict) -> None:
     lost = figures["expected"] - figures["received"]
     share = 100 * figures["received"] / max(1, figures["expected"])
     print(f"\n== {name}")
-    print(f"votes/s sustained:          {figures['rate']:.1f}")
+    print(
+        f"votes/s sent:               {figures['rate']:.1f}"
+        f" ({figures['rest_votes']} of {figures['votes']} over REST)"
+    )
     print(
         f"delivered:                  {figures['received']}/{figures['expected']} ({share:.2f}%),"
-        f" lost {lost}, duplicated {figures['duplicates']}, errors {figures['errors']}"
+        f" lost {lost}, duplicated {figures['duplicates']}, errors {figures['errors']},"
+        f" resyncs {figures['resyncs']}"
     )
     print(f"latency to each client:     {show(figures['each'])}")
     print(f"latency to the room's last: {show(figures['last'])}")
@@ -340,49 +427,78 @@ def run_baseline(rooms: list[Room], rate: float, seconds: float) -> dict:
         process.wait()
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rooms", type=int, default=100)
-    parser.add_argument("--clients", type=int, default=10)
-    parser.add_argument("--rate", type=float, default=100.0, help="votes per second")
-    parser.add_argument("--seconds", type=float, default=60.0)
-    parser.add_argument("--no-baseline", action="store_true")
-    args = parser.parse_args()
-    print(
-        f"{args.rooms} rooms x {args.clients} WebSocket clients, {args.rate:g} votes/s for "
-        f"{args.seconds:g} s (half REST, half WebSocket)",
-        flush=True,
-    )
+def measure_watchqueue(args: argparse.Namespace, rate: float) -> tuple[dict, list[Room]]:
+    """One run against a fresh server and database."""
     with tempfile.TemporaryDirectory() as tmp:
-        env = server_env(Path(tmp))
+        env = server_env(Path(tmp), SECRET_KEY=os.environ["SECRET_KEY"])
         migrate(env)
         rooms = make_rooms(Path(tmp), args.rooms, args.clients)
         with daphne(env) as base:
             host, port = base.removeprefix("http://").split(":")
-            watchqueue = asyncio.run(
+            figures = asyncio.run(
                 run_load(
                     base.replace("http", "ws"),
                     (host, int(port)),
                     rooms,
-                    args.rate,
+                    rate,
                     args.seconds,
                     pid_of_server(int(port)),
+                    sse=args.sse,
                 )
             )
-        report("WatchQueue under daphne, embedded SQLite", watchqueue)
-        if args.no_baseline:
-            return
-        baseline = run_baseline(rooms, args.rate, args.seconds)
-        report("baseline: bare `websockets` broadcast server", baseline)
-        print("\nWatchQueue / baseline:")
-        for name in ("each", "last"):
-            ratios = "  ".join(
-                f"{q} x{watchqueue[name][q] / max(baseline[name][q], 0.001):.0f}"
-                for q in ("p50", "p99")
-            )
-            print(f"  latency to {name:4}: {ratios}")
-        memory = watchqueue["kib_per_connection"] / max(baseline["kib_per_connection"], 0.001)
-        print(f"  memory per connection: x{memory:.1f}")
+    return figures, rooms
+
+
+def sweep(args: argparse.Namespace) -> None:
+    passing = None
+    for rate in (float(r) for r in args.sweep.split(",")):
+        figures, _ = measure_watchqueue(args, rate)
+        report(f"WatchQueue at {rate:g} votes/s", figures)
+        complete = figures["received"] == figures["expected"] and not figures["duplicates"]
+        if complete and figures["last"]["p99"] < SWEEP_P99_MS:
+            passing = rate
+    print(
+        f"\nhighest rate tried with every event delivered and p99 to the room's last client"
+        f" under {SWEEP_P99_MS:g} ms: {f'{passing:g} votes/s' if passing else 'none'}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rooms", type=int, default=100)
+    parser.add_argument("--clients", type=int, default=10)
+    parser.add_argument("--sse", type=int, default=1, help="members per room listening over SSE")
+    parser.add_argument("--rate", type=float, default=100.0, help="votes per second")
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument("--sweep", help="comma-separated vote rates to run WatchQueue alone at")
+    args = parser.parse_args()
+    # The bench signs the members' tokens itself, with the key every server it starts uses.
+    os.environ["SECRET_KEY"] = secrets.token_urlsafe(50)
+    print(
+        f"{args.rooms} rooms x {args.clients} clients ({args.sse} per room over SSE, the others"
+        f" over WebSocket), {args.sweep or f'{args.rate:g}'} votes/s for {args.seconds:g} s"
+        f" (half REST, half WebSocket)",
+        flush=True,
+    )
+    if args.sweep:
+        sweep(args)
+        return
+    watchqueue, rooms = measure_watchqueue(args, args.rate)
+    report("WatchQueue under daphne, embedded SQLite", watchqueue)
+    if args.no_baseline:
+        return
+    baseline = run_baseline(rooms, args.rate, args.seconds)
+    report("baseline: bare `websockets` broadcast server, every client over WebSocket", baseline)
+    print("\nWatchQueue / baseline:")
+    for name in ("each", "last"):
+        ratios = "  ".join(
+            f"{q} x{watchqueue[name][q] / max(baseline[name][q], 0.001):.0f}"
+            for q in ("p50", "p99")
+        )
+        print(f"  latency to {name:4}: {ratios}")
+    memory = watchqueue["kib_per_connection"] / max(baseline["kib_per_connection"], 0.001)
+    print(f"  memory per connection: x{memory:.1f}")
 
 
 if __name__ == "__main__":

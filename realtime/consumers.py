@@ -17,7 +17,7 @@ from django.conf import settings
 from queues.serializers import QueueAddSerializer
 from queues.services import ADD_AS_SELF_ONLY, queue_item_add
 from realtime.feed import Lagging, feed
-from realtime.presence import presence
+from realtime.presence import presence_enter, presence_leave, presence_online
 from rooms.models import Member
 from rooms.services import room_get
 from rooms.tokens import member_from_token
@@ -47,10 +47,6 @@ _background: set[asyncio.Task] = set()
 def _query(scope: dict[str, Any]) -> dict[str, str]:
     parsed = parse_qs(scope.get("query_string", b"").decode("latin-1"))
     return {key: values[-1] for key, values in parsed.items()}
-
-
-def _member_payload(member: Member) -> dict[str, Any]:
-    return {"user_id": member.user_id, "name": member.name, "avatar": member.avatar}
 
 
 class RoomConsumer(AsyncWebsocketConsumer):
@@ -84,20 +80,21 @@ class RoomConsumer(AsyncWebsocketConsumer):
         )
         self.subscriber.on_ready = self._wake
         self._wake()
-        if presence.join(self.room_id, _member_payload(member)):
-            feed.announce(self.room_id, {"type": "user_joined", "user": _member_payload(member)})
-        feed.announce(self.room_id, self._presence())
+        # The first connection of a member records `user_joined`, which every client of the
+        # room gets through the feed, this one included; this one also gets the whole list.
+        self.connection_id = await database_sync_to_async(presence_enter)(member)
+        await self._send(await self._presence())
 
     async def disconnect(self, code: int) -> None:
         if not hasattr(self, "subscriber"):
             return
         self._stop()
-        if presence.leave(self.room_id, self.member.user_id):
-            feed.announce(self.room_id, {"type": "user_left", "user": _member_payload(self.member)})
-            feed.announce(self.room_id, self._presence())
+        if hasattr(self, "connection_id"):
+            await database_sync_to_async(presence_leave)(self.connection_id)
 
-    def _presence(self) -> dict[str, Any]:
-        return {"type": "presence", "users": presence.online(self.room_id)}
+    async def _presence(self) -> dict[str, Any]:
+        users = await database_sync_to_async(presence_online)(self.room_id)
+        return {"type": "presence", "users": users}
 
     async def _send(self, data: dict[str, Any]) -> None:
         await self.send(text_data=json.dumps(data, ensure_ascii=False))
@@ -192,7 +189,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
         self.missed_pongs = 0
 
     async def on_get_presence(self, message: dict[str, Any]) -> None:
-        await self._send(self._presence())
+        await self._send(await self._presence())
 
     @database_sync_to_async
     def on_vote(self, message: dict[str, Any]) -> None:

@@ -27,6 +27,8 @@ class EventType:
     VOTING_ROUND_START = "voting_round_start"
     VOTING_ROUND_END = "voting_round_end"
     HISTORY_UPDATE = "history_update"
+    USER_JOINED = "user_joined"
+    USER_LEFT = "user_left"
 
 
 def event_record(room: Room, type: str, payload: dict[str, Any]) -> RoomEvent:

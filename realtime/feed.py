@@ -41,13 +41,13 @@ BUFFER_SIZE = 1000
 
 @dataclass(frozen=True)
 class Message:
-    """One thing to send: a numbered room event (`seq`) or an ephemeral notice (`seq` None)."""
+    """A room event as clients receive it, serialized once for all of them."""
 
     room_id: str
     type: str
     data: dict[str, Any]
-    seq: int | None = None
-    text: str = ""
+    seq: int
+    text: str
 
     @classmethod
     def of(cls, data: dict[str, Any]) -> "Message":
@@ -55,7 +55,7 @@ class Message:
             room_id=data["room_id"],
             type=data["type"],
             data=data,
-            seq=data.get("seq"),
+            seq=data["seq"],
             text=json.dumps(data, separators=(",", ":"), ensure_ascii=False),
         )
 
@@ -85,13 +85,7 @@ class Subscriber:
     _ready: asyncio.Event | None = None
 
     def offer(self, message: Message) -> None:
-        if self.lagging:
-            return
-        if message.seq is None:
-            if self.types is None or message.type in self.types:
-                self._take(message)
-            return
-        if message.seq <= self.delivered:
+        if self.lagging or message.seq <= self.delivered:
             return
         self.pending[message.seq] = message
         while self.delivered + 1 in self.pending:
@@ -264,12 +258,6 @@ class Feed:
 
     # Delivery
 
-    def announce(self, room_id: str, data: dict[str, Any]) -> None:
-        """Send an ephemeral notice (presence) to this process's clients of a room."""
-        message = Message.of({"room_id": room_id, **data})
-        for subscriber in list(self.rooms.get(room_id, ())):
-            subscriber.offer(message)
-
     def publish_threadsafe(self, data: dict[str, Any]) -> None:
         """Hand over a committed event from any thread (the on-commit hook)."""
         loop = self.loop
@@ -322,12 +310,19 @@ class Feed:
             self._filling.discard(room_id)
 
     async def _poll_forever(self) -> None:
-        since_purge = 0.0
+        from realtime.presence import REFRESH_SECONDS, presence_expire, presence_refresh
+
+        since_purge = since_presence = 0.0
         while True:
             await asyncio.sleep(POLL_SECONDS)
             since_purge += POLL_SECONDS
+            since_presence += POLL_SECONDS
             try:
                 await self.poll()
+                if since_presence >= REFRESH_SECONDS:
+                    since_presence = 0.0
+                    await sync_to_async(presence_refresh)()
+                    await sync_to_async(presence_expire)()
                 if since_purge >= PURGE_EVERY_SECONDS:
                     since_purge = 0.0
                     await sync_to_async(_purge_old_events)()

@@ -4,6 +4,7 @@ import asyncio
 import json
 
 import pytest
+from asgiref.testing import ApplicationCommunicator
 from channels.testing import WebsocketCommunicator
 
 from realtime.consumers import CLOSE_FORBIDDEN, CLOSE_UNAUTHORIZED
@@ -82,3 +83,44 @@ def test_get_presence_lists_who_is_connected():
         return message
 
     assert [u["user_id"] for u in asyncio.run(scenario())["users"]] == ["alice"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_thousand_sse_clients_coming_and_going_leave_no_task_or_subscription_behind():
+    setup = make_room("alice")
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": f"/api/events/room/{setup.room.pk}",
+        "query_string": f"token={setup.tokens['alice']}".encode(),
+        "headers": [(b"host", b"testserver")],
+        "client": ("127.0.0.1", 50000),
+        "server": ("testserver", 80),
+    }
+
+    async def cycle():
+        client = ApplicationCommunicator(application, scope)
+        await client.send_input({"type": "http.request", "body": b"", "more_body": False})
+        start = await client.receive_output(timeout=5)
+        first = await client.receive_output(timeout=5)
+        await client.send_input({"type": "http.disconnect"})
+        await client.wait(timeout=5)
+        return start["status"], first["body"]
+
+    async def scenario():
+        assert await cycle() == (200, b"retry: 3000\n\n")  # the first starts the feed's poll
+        before = asyncio.all_tasks()
+        answers = {await cycle() for _ in range(1000)}
+        await asyncio.sleep(0)
+        left = asyncio.all_tasks() - before
+        subscribers = feed.subscriber_count()
+        await feed.stop()
+        return answers, left, subscribers
+
+    answers, left, subscribers = asyncio.run(scenario())
+    assert answers == {(200, b"retry: 3000\n\n")}
+    assert left == set()
+    assert subscribers == 0

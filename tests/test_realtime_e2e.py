@@ -186,6 +186,32 @@ def test_presence_counts_members_not_tabs(live):
     assert [u["user_id"] for u in both_closed[-1]["users"]] == ["alice"]
 
 
+def test_presence_is_the_same_in_every_server_process(env):
+    with daphne(env) as first, daphne(env) as second:
+        room, tokens = _room(first)
+
+        async def scenario():
+            alice = await websockets.connect(_ws_url(first, room["id"], "alice", tokens["alice"]))
+            await _drain(alice, 0.3)
+            bob = await websockets.connect(_ws_url(second, room["id"], "bob", tokens["bob"]))
+            greeted = await _drain(bob, 0.3)
+            joined = await _drain(alice, 1.5)  # from the other process, through the poll
+            await bob.close()
+            left = await _drain(alice, 1.5)
+            await alice.close()
+            return greeted, joined, left
+
+        greeted, joined, left = asyncio.run(scenario())
+    (listed,) = [m for m in greeted if m["type"] == "presence"]
+    assert [u["user_id"] for u in listed["users"]] == ["alice", "bob"]
+    assert [
+        (m["type"], m["user"]["user_id"], [u["user_id"] for u in m["users"]]) for m in joined
+    ] == [("user_joined", "bob", ["alice", "bob"])]
+    assert [(m["type"], [u["user_id"] for u in m["users"]]) for m in left] == [
+        ("user_left", ["alice"])
+    ]
+
+
 def test_a_client_that_stops_answering_pings_is_closed(tmp_path):
     env = server_env(tmp_path, WS_HEARTBEAT_INTERVAL="1")
     migrate(env)
@@ -327,7 +353,7 @@ def test_sse_needs_a_member_token_of_that_room(live):
 def test_clients_that_go_away_leave_no_subscription_behind(live):
     room, tokens = _room(live)
     url = f"{live}/api/events/room/{room['id']}?token={tokens['bob']}"
-    for _ in range(200):
+    for _ in range(1000):
         with requests.get(url, stream=True, timeout=5) as response:
             assert next(response.iter_lines()) == b"retry: 3000"
 
