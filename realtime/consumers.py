@@ -97,7 +97,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
         return {"type": "presence", "users": users}
 
     async def _send(self, data: dict[str, Any]) -> None:
-        await self.send(text_data=json.dumps(data, ensure_ascii=False))
+        await self.send(text_data=json.dumps(data, separators=(",", ":"), ensure_ascii=False))
 
     # The room's events reach the client by push: the feed wakes the consumer, which sends what
     # is buffered and stops. An idle connection has no task or pending future of its own, only
