@@ -194,10 +194,12 @@ SPECTACULAR_SETTINGS = {
         {"name": "votes", "description": "Votes on queue items and timed voting rounds."},
         {"name": "history", "description": "What the room watched, with ratings and notes."},
         {"name": "real time", "description": "Server-Sent Events streams of a room's changes."},
+        {"name": "metadata", "description": "Movie and show metadata from TMDB."},
     ],
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "realtime.schema.add_event_streams",
+        "tmdb.schema.add_search",
     ],
     "SCHEMA_PATH_PREFIX": "/api",
     "ENUM_NAME_OVERRIDES": {
@@ -214,6 +216,10 @@ SPECTACULAR_SETTINGS = {
 
 # Product settings.
 TMDB_API_KEY = envstr("TMDB_API_KEY")
+TMDB_API_URL = envstr("TMDB_API_URL", "https://api.themoviedb.org/3")
+TMDB_LANGUAGE = envstr("TMDB_LANGUAGE", "en-US")
+TMDB_REGION = envstr("TMDB_REGION", "US")
+TMDB_TIMEOUT_SECONDS = envint("TMDB_TIMEOUT_SECONDS", 10, minimum=1, maximum=60)
 WS_HEARTBEAT_INTERVAL = envint("WS_HEARTBEAT_INTERVAL", 30, minimum=1)
 JOIN_FAILURE_RATE = envrate("JOIN_FAILURE_RATE", "20/minute")
 SSE_KEEPALIVE_SECONDS = envint("SSE_KEEPALIVE_SECONDS", 15, minimum=1)

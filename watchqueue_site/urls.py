@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from tmdb import views as tmdb_views
 from watchqueue_site import views
 from watchqueue_site.api import api_not_found
 
@@ -12,6 +13,7 @@ api_patterns = [
     path("", include("selection.urls")),
     path("", include("history.urls")),
     path("", include("realtime.urls")),
+    path("search", tmdb_views.search, name="search"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
 ]
 

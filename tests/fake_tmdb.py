@@ -1,0 +1,205 @@
+"""A local HTTP server that answers like TMDB's v3 API, shaped after its API reference: image
+configuration, genre lists, search, movie and TV details with watch providers. Tests can queue
+answers for a path (a status, a body, headers, a delay) to play slow, failing or odd servers."""
+
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlparse
+
+NOT_FOUND = {
+    "status_code": 34,
+    "status_message": "The resource you requested could not be found.",
+    "success": False,
+}
+INVALID_KEY = {
+    "status_code": 7,
+    "status_message": "Invalid API key: You must be granted a valid key.",
+    "success": False,
+}
+
+CONFIGURATION = {
+    "images": {
+        "base_url": "http://image.tmdb.org/t/p/",
+        "secure_base_url": "https://image.tmdb.org/t/p/",
+        "backdrop_sizes": ["w300", "w780", "w1280", "original"],
+        "logo_sizes": ["w45", "w92", "w154", "w185", "w300", "w500", "original"],
+        "poster_sizes": ["w92", "w154", "w185", "w342", "w500", "w780", "original"],
+        "profile_sizes": ["w45", "w185", "h632", "original"],
+        "still_sizes": ["w92", "w185", "w300", "original"],
+    },
+    "change_keys": ["adult", "air_date", "images", "videos"],
+}
+MOVIE_GENRES = {
+    "genres": [
+        {"id": 28, "name": "Action"},
+        {"id": 80, "name": "Crime"},
+        {"id": 18, "name": "Drama"},
+        {"id": 53, "name": "Thriller"},
+    ]
+}
+TV_GENRES = {"genres": [{"id": 18, "name": "Drama"}, {"id": 10765, "name": "Sci-Fi & Fantasy"}]}
+HEAT = {
+    "adult": False,
+    "backdrop_path": "/heat-backdrop.jpg",
+    "genre_ids": [28, 80, 18, 53],
+    "id": 949,
+    "media_type": "movie",
+    "original_language": "en",
+    "original_title": "Heat",
+    "overview": "Obsessive master thief Neil McCauley leads a top-notch crew.",
+    "popularity": 50.1,
+    "poster_path": "/heat-poster.jpg",
+    "release_date": "1995-12-15",
+    "title": "Heat",
+    "video": False,
+    "vote_average": 7.9,
+    "vote_count": 7000,
+}
+THRONES = {
+    "adult": False,
+    "backdrop_path": None,
+    "first_air_date": "2011-04-17",
+    "genre_ids": [10765, 18],
+    "id": 1399,
+    "media_type": "tv",
+    "name": "Game of Thrones",
+    "origin_country": ["US"],
+    "original_name": "Game of Thrones",
+    "overview": "Seven noble families fight for control of the mythical land of Westeros.",
+    "poster_path": "/got-poster.jpg",
+}
+HEATH = {
+    "adult": False,
+    "id": 1810,
+    "known_for_department": "Acting",
+    "media_type": "person",
+    "name": "Heath Ledger",
+}
+PROVIDERS = {
+    "results": {
+        "US": {
+            "link": "https://www.themoviedb.org/movie/949-heat/watch?locale=US",
+            "flatrate": [{"provider_id": 8, "provider_name": "Netflix", "display_priority": 1}],
+            "rent": [{"provider_id": 2, "provider_name": "Apple TV", "display_priority": 4}],
+            "buy": [{"provider_id": 2, "provider_name": "Apple TV", "display_priority": 4}],
+        },
+        "DE": {"link": "https://www.themoviedb.org/movie/949-heat/watch?locale=DE"},
+    }
+}
+HEAT_DETAILS = {
+    **{k: v for k, v in HEAT.items() if k not in ("genre_ids", "media_type")},
+    "genres": [{"id": 28, "name": "Action"}, {"id": 80, "name": "Crime"}],
+    "runtime": 170,
+    "watch/providers": PROVIDERS,
+}
+THRONES_DETAILS = {
+    **{k: v for k, v in THRONES.items() if k not in ("genre_ids", "media_type")},
+    "genres": [{"id": 10765, "name": "Sci-Fi & Fantasy"}],
+    "episode_run_time": [],
+    "last_episode_to_air": {"id": 1551830, "runtime": 80, "season_number": 8},
+    "watch/providers": {"results": {}},
+}
+ROUTES = {
+    "/configuration": CONFIGURATION,
+    "/genre/movie/list": MOVIE_GENRES,
+    "/genre/tv/list": TV_GENRES,
+    "/search/multi": {"page": 1, "results": [HEAT, THRONES, HEATH], "total_pages": 1},
+    "/search/movie": {
+        "page": 1,
+        "results": [{k: v for k, v in HEAT.items() if k != "media_type"}],
+        "total_pages": 1,
+    },
+    "/movie/949": HEAT_DETAILS,
+    "/tv/1399": THRONES_DETAILS,
+}
+
+
+@dataclass
+class Answer:
+    status: int = 200
+    body: bytes | dict = b"{}"
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+
+
+@dataclass
+class Seen:
+    path: str
+    params: dict[str, str]
+    authorization: str | None
+
+
+class FakeTMDB:
+    def __init__(self, key: str = "", token: str = "") -> None:
+        self.key, self.token = key, token
+        self.seen: list[Seen] = []
+        self.queued: dict[str, list[Answer]] = {}
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}/3"
+
+    def __enter__(self) -> "FakeTMDB":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def queue(self, path: str, *answers: Answer) -> None:
+        self.queued.setdefault(path, []).extend(answers)
+
+    def last(self, path: str) -> Seen:
+        return [seen for seen in self.seen if seen.path == path][-1]
+
+    def calls(self, path: str) -> int:
+        return sum(1 for seen in self.seen if seen.path == path)
+
+    def _answer(self, path: str, params: dict[str, str], authorization: str | None) -> Answer:
+        self.seen.append(Seen(path, params, authorization))
+        if self.queued.get(path):
+            return self.queued[path].pop(0)
+        authorized = (self.key and params.get("api_key") == self.key) or (
+            self.token and authorization == f"Bearer {self.token}"
+        )
+        if not authorized:
+            return Answer(401, INVALID_KEY)
+        if path in ROUTES:
+            return Answer(200, ROUTES[path])
+        return Answer(404, NOT_FOUND)
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                url = urlparse(self.path)
+                params = {k: v[-1] for k, v in parse_qs(url.query).items()}
+                path = url.path.removeprefix("/3")
+                answer = fake._answer(path, params, self.headers.get("Authorization"))
+                if answer.delay:
+                    time.sleep(answer.delay)
+                body = answer.body
+                data = json.dumps(body).encode() if isinstance(body, dict) else body
+                try:
+                    self.send_response(answer.status)
+                    self.send_header("Content-Type", "application/json;charset=utf-8")
+                    self.send_header("Content-Length", str(len(data)))
+                    for name, value in answer.headers.items():
+                        self.send_header(name, value)
+                    self.end_headers()
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up waiting, as a timeout test means it to
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        return Handler

@@ -1,0 +1,297 @@
+"""A small client for TMDB's v3 API: search, details with watch providers, and the genre map and
+image configuration those need.
+
+Authenticates with a v3 API key (sent as `api_key`) or a v4 read access token (sent as a bearer
+header); `TMDB_API_KEY` holds either. Every call has a timeout; 429 and 5xx answers are retried
+with backoff, honouring `Retry-After`. The key never appears in an exception, a log line or a
+page: errors name the path, never the URL.
+
+The calls block on the network, so they must not run on the thread that serves the app's
+synchronous code; callers run them in a worker thread (`asgiref.sync.sync_to_async(...,
+thread_sensitive=False)`).
+"""
+
+import logging
+import re
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+from django.conf import settings
+from requests.adapters import HTTPAdapter
+
+logger = logging.getLogger(__name__)
+
+
+class _HideKey(logging.Filter):
+    """urllib3 logs each request's URL at DEBUG level, and a v3 key travels in the URL."""
+
+    _KEY = re.compile(r"(api_key=)[^&\s\"]+")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if "api_key=" in message:
+            record.msg, record.args = self._KEY.sub(r"\1[hidden]", message), ()
+        return True
+
+
+logging.getLogger("urllib3.connectionpool").addFilter(_HideKey())
+
+MEDIA_TYPES = ("movie", "tv")
+CACHE_SECONDS = 24 * 3600
+ATTEMPTS = 4
+RETRY_AFTER_MAX = 10.0
+POSTER_SIZE = "w500"
+BACKDROP_SIZE = "w1280"
+
+
+class TMDBError(Exception):
+    """TMDB could not answer; the message is safe to show (it never holds the key)."""
+
+
+class TMDBNotConfigured(TMDBError):
+    pass
+
+
+class TMDBAuthError(TMDBError):
+    """TMDB refused the configured key or token."""
+
+
+class TMDBNotFound(TMDBError):
+    pass
+
+
+class TMDBUnavailable(TMDBError):
+    """Timed out, kept failing, or answered something that is not TMDB's JSON."""
+
+
+@dataclass
+class _Cached:
+    value: Any
+    expires: float
+
+
+class TMDBClient:
+    def __init__(
+        self,
+        *,
+        key: str,
+        base_url: str,
+        language: str,
+        region: str,
+        timeout: float,
+        backoff: float = 0.5,
+    ) -> None:
+        if not key:
+            raise TMDBNotConfigured("TMDB is not configured.")
+        self.base_url = base_url.rstrip("/")
+        self.language = language
+        self.region = region
+        self.timeout = timeout
+        self.backoff = backoff
+        self.session = requests.Session()
+        self.session.mount("http://", HTTPAdapter(pool_maxsize=8))
+        self.session.mount("https://", HTTPAdapter(pool_maxsize=8))
+        self.session.headers["Accept"] = "application/json"
+        # A v4 read access token is a JWT; anything else is a v3 API key.
+        self._key_params = {}
+        if key.startswith("eyJ"):
+            self.session.headers["Authorization"] = f"Bearer {key}"
+        else:
+            self._key_params = {"api_key": key}
+        self._cache: dict[str, _Cached] = {}
+        self._lock = threading.Lock()
+
+    # HTTP
+
+    def get(self, path: str, **params: Any) -> dict[str, Any]:
+        """GET a TMDB path, retrying 429 and 5xx; the JSON object it answers."""
+        for attempt in range(ATTEMPTS):
+            try:
+                response = self.session.get(
+                    f"{self.base_url}{path}",
+                    params={**params, **self._key_params},
+                    timeout=self.timeout,
+                )
+            except requests.RequestException as error:
+                # requests puts the URL, and with it the key, in its messages: never pass it on.
+                logger.warning("TMDB %s failed: %s", path, type(error).__name__)
+                if attempt + 1 == ATTEMPTS:
+                    raise TMDBUnavailable(
+                        f"TMDB did not answer ({type(error).__name__})."
+                    ) from None
+                time.sleep(self.backoff * 2**attempt)
+                continue
+            status = response.status_code
+            if status == 429 or status >= 500:
+                logger.warning("TMDB %s answered %s", path, status)
+                if attempt + 1 == ATTEMPTS:
+                    raise TMDBUnavailable(f"TMDB answered {status}.")
+                time.sleep(self._retry_delay(response, attempt))
+                continue
+            if status == 401:
+                raise TMDBAuthError("TMDB refused the configured key or token.")
+            if status == 404:
+                raise TMDBNotFound("TMDB has nothing at this id.")
+            if status >= 400:
+                raise TMDBUnavailable(f"TMDB answered {status}.")
+            try:
+                body = response.json()
+            except ValueError:
+                body = None
+            if not isinstance(body, dict):
+                raise TMDBUnavailable("TMDB answered something that is not its JSON.")
+            return body
+        raise AssertionError("unreachable")
+
+    def _retry_delay(self, response: requests.Response, attempt: int) -> float:
+        try:
+            asked = float(response.headers.get("Retry-After", ""))
+        except ValueError:
+            asked = 0.0
+        return min(RETRY_AFTER_MAX, max(asked, self.backoff * 2**attempt))
+
+    def _cached(self, name: str, fetch) -> Any:
+        with self._lock:
+            entry = self._cache.get(name)
+            if entry and entry.expires > time.monotonic():
+                return entry.value
+        value = fetch()
+        with self._lock:
+            self._cache[name] = _Cached(value, time.monotonic() + CACHE_SECONDS)
+        return value
+
+    # What the calls need
+
+    def images(self) -> dict[str, str]:
+        """Base URLs for posters and backdrops, from TMDB's image configuration."""
+
+        def fetch() -> dict[str, str]:
+            images = self.get("/configuration").get("images") or {}
+            base = images.get("secure_base_url") or images.get("base_url") or ""
+            if not isinstance(base, str) or not base:
+                raise TMDBUnavailable("TMDB's configuration has no image base URL.")
+
+            def size(kind: str, wanted: str) -> str:
+                sizes = images.get(f"{kind}_sizes") or []
+                return wanted if wanted in sizes or not sizes else str(sizes[-1])
+
+            return {
+                "poster": base + size("poster", POSTER_SIZE),
+                "backdrop": base + size("backdrop", BACKDROP_SIZE),
+            }
+
+        return self._cached("images", fetch)
+
+    def genres(self, media_type: str) -> dict[int, str]:
+        def fetch() -> dict[int, str]:
+            listed = self.get(f"/genre/{media_type}/list", language=self.language)
+            return {
+                g["id"]: g["name"]
+                for g in listed.get("genres") or []
+                if isinstance(g, dict) and isinstance(g.get("id"), int)
+            }
+
+        return self._cached(f"genres:{media_type}", fetch)
+
+    def _image(self, kind: str, path: Any) -> str | None:
+        return f"{self.images()[kind]}{path}" if isinstance(path, str) and path else None
+
+    # Search and details
+
+    def search(self, query: str, media_type: str | None = None) -> list[dict[str, Any]]:
+        """Movies and shows matching `query` (both, or one `media_type`), most relevant first."""
+        path = f"/search/{media_type}" if media_type else "/search/multi"
+        found = self.get(path, query=query, language=self.language, include_adult="false")
+        results = []
+        for raw in found.get("results") or []:
+            kind = media_type or (raw.get("media_type") if isinstance(raw, dict) else None)
+            if kind in MEDIA_TYPES and isinstance(raw.get("id"), int):
+                results.append(self._summary(kind, raw))
+        return results
+
+    def _summary(self, media_type: str, raw: dict[str, Any]) -> dict[str, Any]:
+        names = self.genres(media_type)
+        date = raw.get("release_date") if media_type == "movie" else raw.get("first_air_date")
+        genre_ids = raw.get("genre_ids") or [g.get("id") for g in raw.get("genres") or []]
+        return {
+            "tmdb_id": raw["id"],
+            "media_type": media_type,
+            "title": str(raw.get("title") or raw.get("name") or ""),
+            "year": _year(date),
+            "overview": str(raw.get("overview") or ""),
+            "poster_url": self._image("poster", raw.get("poster_path")),
+            "backdrop_url": self._image("backdrop", raw.get("backdrop_path")),
+            "genres": [names[g] for g in genre_ids if g in names],
+        }
+
+    def details(self, media_type: str, tmdb_id: int) -> dict[str, Any]:
+        """A movie or show with its runtime and where it streams, rents or buys in the region."""
+        if media_type not in MEDIA_TYPES:
+            raise TMDBNotFound("TMDB has movies and tv shows only.")
+        raw = self.get(
+            f"/{media_type}/{tmdb_id}",
+            language=self.language,
+            append_to_response="watch/providers",
+        )
+        if not isinstance(raw.get("id"), int):
+            raise TMDBUnavailable("TMDB answered something that is not its JSON.")
+        if media_type == "movie":
+            runtime = raw.get("runtime")
+        else:
+            episode = raw.get("episode_run_time") or []
+            last = raw.get("last_episode_to_air") or {}
+            runtime = episode[0] if episode else last.get("runtime")
+        return {
+            **self._summary(media_type, raw),
+            "runtime_minutes": runtime if isinstance(runtime, int) and runtime > 0 else None,
+            "providers": self._providers(raw.get("watch/providers")),
+        }
+
+    def _providers(self, raw: Any) -> dict[str, Any]:
+        region = ((raw or {}).get("results") or {}).get(self.region) or {}
+
+        def names(kind: str) -> list[str]:
+            listed = region.get(kind) or []
+            return [
+                p["provider_name"] for p in listed if isinstance(p, dict) and p.get("provider_name")
+            ]
+
+        return {
+            "region": self.region,
+            "link": region.get("link") if isinstance(region.get("link"), str) else None,
+            "stream": names("flatrate"),
+            "rent": names("rent"),
+            "buy": names("buy"),
+        }
+
+
+def _year(date: Any) -> int | None:
+    if isinstance(date, str) and len(date) >= 4 and date[:4].isdigit():
+        return int(date[:4])
+    return None
+
+
+_clients: dict[tuple, TMDBClient] = {}
+_clients_lock = threading.Lock()
+
+
+def tmdb() -> TMDBClient:
+    """The process's client for the current settings (its caches with it); raises
+    TMDBNotConfigured without a key."""
+    config = (
+        settings.TMDB_API_KEY,
+        settings.TMDB_API_URL,
+        settings.TMDB_LANGUAGE,
+        settings.TMDB_REGION,
+        settings.TMDB_TIMEOUT_SECONDS,
+    )
+    with _clients_lock:
+        if config not in _clients:
+            key, base_url, language, region, timeout = config
+            _clients[config] = TMDBClient(
+                key=key, base_url=base_url, language=language, region=region, timeout=timeout
+            )
+        return _clients[config]
