@@ -11,7 +11,7 @@ from history.serializers import (
     WatchEntrySerializer,
 )
 from queues.services import ALREADY_WATCHED, item_get
-from rooms.auth import require_member
+from rooms.auth import require_member, require_reader
 from rooms.services import room_get
 from watchqueue_site.api import parse, query_params
 from watchqueue_site.schema import error, responses
@@ -48,7 +48,7 @@ class RoomHistoryView(APIView):
     )
     def get(self, request: Request, room_id: str) -> Response:
         room = room_get(room_id)
-        require_member(request, room)
+        require_reader(request, room)
         page = parse(HistoryListQuerySerializer, query_params(request))
         entries, ratings = services.entries_for_room(room, **page)
         return Response(WatchEntrySerializer(entries, many=True, context={"ratings": ratings}).data)
@@ -63,7 +63,7 @@ class EntryView(APIView):
     )
     def get(self, request: Request, entry_id: str) -> Response:
         entry = services.entry_get(entry_id)
-        require_member(request, entry.room)
+        require_reader(request, entry.room)
         return Response(WatchEntrySerializer(entry).data)
 
 

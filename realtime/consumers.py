@@ -8,7 +8,7 @@ import asyncio
 import json
 from collections.abc import Coroutine
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlparse
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
@@ -20,7 +20,7 @@ from realtime.feed import Lagging, feed
 from realtime.presence import presence_enter, presence_leave, presence_online
 from rooms.models import Member
 from rooms.services import room_get
-from rooms.tokens import member_from_token
+from rooms.tokens import cookie_name, member_from_token
 from selection.serializers import SelectQuerySerializer
 from selection.services import selection_make
 from voting.serializers import RoundStartSerializer, VoteCastSerializer
@@ -44,6 +44,21 @@ RESYNC_LAGGING = "You fell too far behind: reconnect and fetch the room's state 
 _background: set[asyncio.Task] = set()
 
 
+def _cookie_token(scope: dict[str, Any], room_id: str) -> str | None:
+    """The room's token from the site's cookie, for a page of this same site only.
+
+    A browser sends cookies with a WebSocket opened by any page, so a cookie counts only when
+    the page's Origin is the host the socket was opened to: another site's page cannot act as
+    the member whose browser it runs in.
+    """
+    headers = dict(scope.get("headers", []))
+    origin = urlparse(headers.get(b"origin", b"").decode("latin-1"))
+    host = headers.get(b"host", b"").decode("latin-1")
+    if not host or origin.netloc != host:
+        return None
+    return scope.get("cookies", {}).get(cookie_name(room_id))
+
+
 def _query(scope: dict[str, Any]) -> dict[str, str]:
     parsed = parse_qs(scope.get("query_string", b"").decode("latin-1"))
     return {key: values[-1] for key, values in parsed.items()}
@@ -57,7 +72,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
         self.room_id = self.scope["url_route"]["kwargs"]["room_id"]
         user_id = self.scope["url_route"]["kwargs"]["user_id"]
         query = _query(self.scope)
-        token = query.get("token") or self.scope.get("cookies", {}).get("wq_token")
+        token = query.get("token") or _cookie_token(self.scope, self.room_id)
         member = await database_sync_to_async(member_from_token)(token) if token else None
         if member is None:
             await self.close(code=CLOSE_UNAUTHORIZED)

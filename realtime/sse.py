@@ -17,9 +17,9 @@ from django.views.decorators.http import require_GET
 
 from realtime.events import EventType
 from realtime.feed import Lagging, Subscriber, feed
-from rooms.auth import INVALID_TOKEN, OTHER_ROOM, TOKEN_REQUIRED
+from rooms.auth import INVALID_TOKEN, OTHER_ROOM, TOKEN_REQUIRED, stream_token
 from rooms.models import Room
-from rooms.tokens import member_from_token
+from rooms.tokens import reader_from_token
 from watchqueue_site.api import error_body
 
 STREAMS = {
@@ -40,13 +40,6 @@ def _frame(event: str, data: str, seq: int | None = None) -> str:
 def _resync(room_id: str, reason: str) -> str:
     payload = {"type": "resync", "room_id": room_id, "reason": reason}
     return _frame("resync", json.dumps(payload))
-
-
-def _token(request: HttpRequest) -> str | None:
-    header = request.headers.get("Authorization", "")
-    if header.lower().startswith("bearer "):
-        return header[7:].strip() or None
-    return request.GET.get("token") or None
 
 
 def _since(request: HttpRequest) -> int | None:
@@ -82,15 +75,15 @@ async def _stream(subscriber: Subscriber, complete: bool) -> AsyncIterator[str]:
 
 @require_GET
 async def room_events(request: HttpRequest, kind: str, room_id: str) -> HttpResponse:
-    token = _token(request)
+    token = stream_token(request, room_id)
     if token is None:
         return JsonResponse(error_body("not_authenticated", TOKEN_REQUIRED), status=401)
-    member = await sync_to_async(member_from_token)(token)
-    if member is None:
+    reader = await sync_to_async(reader_from_token)(token)
+    if reader is None:
         return JsonResponse(error_body("invalid_token", INVALID_TOKEN), status=401)
     if not await Room.objects.filter(pk=room_id).aexists():
         return JsonResponse(error_body("not_found", ROOM_NOT_FOUND), status=404)
-    if member.room_id != room_id:
+    if reader.room_id != room_id:
         return JsonResponse(error_body("forbidden", OTHER_ROOM), status=403)
     subscriber, complete = await feed.subscribe(room_id, since=_since(request), types=STREAMS[kind])
     response = StreamingHttpResponse(

@@ -1,5 +1,7 @@
-"""Who is calling: the member named by the request's token, and what they may read."""
+"""Who is calling: the member (or read-only screen) named by the request's token, and what they
+may read and do."""
 
+from django.http import HttpRequest
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication
@@ -7,10 +9,11 @@ from rest_framework.request import Request
 
 from rooms.models import Member, Room
 from rooms.services import OTHER_ROOM
-from rooms.tokens import member_from_token
+from rooms.tokens import Screen, cookie_name, member_from_token, reader_from_token
 
 INVALID_TOKEN = "This token is not valid, or its member has been removed from the room."
 TOKEN_REQUIRED = "A member token is required: send Authorization: Bearer <token>."
+SCREEN_READS_ONLY = "A screen token can only read the room; join as a member to do this."
 
 
 def request_token(request: Request) -> str | None:
@@ -29,15 +32,34 @@ def request_token(request: Request) -> str | None:
     return None
 
 
+def bearer_token(request: HttpRequest) -> str | None:
+    """The token of a plain (non-DRF) view's `Authorization: Bearer …` header."""
+    header = request.headers.get("Authorization", "")
+    if header.lower().startswith("bearer "):
+        return header[7:].strip() or None
+    return None
+
+
+def stream_token(request: HttpRequest, room_id: str | None = None) -> str | None:
+    """The token of a plain (non-DRF) read: the Authorization header, `?token=`, or, for
+    `room_id`, the cookie the site's pages keep it in (an `EventSource` sends no headers)."""
+    if token := bearer_token(request):
+        return token
+    token = request.GET.get("token")
+    if not token and room_id is not None:
+        token = request.COOKIES.get(cookie_name(room_id))
+    return token or None
+
+
 class MemberTokenAuthentication(BaseAuthentication):
-    def authenticate(self, request: Request) -> tuple[Member, str] | None:
+    def authenticate(self, request: Request) -> tuple[Member | Screen, str] | None:
         token = request_token(request)
         if token is None:
             return None
-        member = member_from_token(token)
-        if member is None:
+        reader = reader_from_token(token)
+        if reader is None:
             raise exceptions.AuthenticationFailed(INVALID_TOKEN)
-        return member, token
+        return reader, token
 
     def authenticate_header(self, request: Request) -> str:
         return 'Bearer realm="api"'
@@ -56,8 +78,10 @@ class MemberTokenScheme(OpenApiAuthenticationExtension):
 
 
 def request_member(request: Request) -> Member:
-    """The calling member (401 without a token)."""
+    """The calling member (401 without a token, 403 for a screen's token)."""
     member = request.user
+    if isinstance(member, Screen):
+        raise exceptions.PermissionDenied(SCREEN_READS_ONLY)
     if not isinstance(member, Member):
         raise exceptions.NotAuthenticated(TOKEN_REQUIRED)
     return member
@@ -69,6 +93,16 @@ def require_member(request: Request, room: Room) -> Member:
     if member.room_id != room.pk:
         raise exceptions.PermissionDenied(OTHER_ROOM)
     return member
+
+
+def require_reader(request: Request, room: Room) -> Member | Screen:
+    """The calling member or screen, which must belong to `room`: what every read needs."""
+    reader = request.user
+    if not isinstance(reader, Member | Screen):
+        raise exceptions.NotAuthenticated(TOKEN_REQUIRED)
+    if reader.room_id != room.pk:
+        raise exceptions.PermissionDenied(OTHER_ROOM)
+    return reader
 
 
 def presented_member(request: Request) -> Member | None:

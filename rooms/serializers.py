@@ -116,6 +116,11 @@ class RoomWithTokenSerializer(serializers.Serializer):
     token = serializers.CharField(help_text="Send as `Authorization: Bearer <token>`.")
 
 
+class ScreenTokenSerializer(serializers.Serializer):
+    room = RoomSerializer()
+    token = serializers.CharField(help_text="A read-only token: send as `Authorization: Bearer`.")
+
+
 # Input
 
 

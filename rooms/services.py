@@ -15,7 +15,7 @@ from realtime.events import EventType, event_record
 from rooms import ratelimit
 from rooms.models import CODE_ALPHABET, CODE_LENGTH, USER_ID_MAX, Member, Room, RoomStatus
 from rooms.serializers import MemberSerializer, RoomSerializer
-from rooms.tokens import member_token
+from rooms.tokens import member_token, screen_token
 from watchqueue_site.db import atomic, unique_row
 from watchqueue_site.errors import Conflict, Forbidden, NotFound
 
@@ -209,6 +209,16 @@ def room_join(
         ratelimit.join_failed(address)
         raise Conflict(USER_ID_TAKEN, code="user_id_taken") from None
     return room, member, member_token(member)
+
+
+def screen_open(*, code: str, address: str) -> tuple[Room, str]:
+    """A read-only screen's token for the room with this code (the living-room TV).
+
+    Anyone who can join can watch, so the code is all it takes, with the same limit on wrong
+    codes as joining. A screen is not a member: it records no event and is in no list.
+    """
+    room = room_get_by_code(code=code, address=address)
+    return room, screen_token(room)
 
 
 def _free_user_id(room: Room, name: str) -> str:

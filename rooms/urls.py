@@ -9,6 +9,7 @@ urlpatterns = [
     path("rooms", views.RoomCollectionView.as_view(), name="collection"),
     path("rooms/code/<str:code>", views.RoomByCodeView.as_view(), name="by-code"),
     path("rooms/<str:code>/join", views.RoomJoinView.as_view(), name="join"),
+    path("rooms/<str:code>/screen", views.RoomScreenView.as_view(), name="screen"),
     path("rooms/<str:room_id>", views.RoomDetailView.as_view(), name="detail"),
     path("rooms/<str:room_id>/members", views.MemberCollectionView.as_view(), name="members"),
     path(

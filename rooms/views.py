@@ -9,6 +9,7 @@ from rooms.auth import (
     client_address,
     presented_member,
     require_member,
+    require_reader,
 )
 from rooms.serializers import (
     JoinSerializer,
@@ -19,6 +20,7 @@ from rooms.serializers import (
     RoomSerializer,
     RoomUpdateSerializer,
     RoomWithTokenSerializer,
+    ScreenTokenSerializer,
 )
 from voting.services import rounds_close_due
 from watchqueue_site.api import parse
@@ -96,7 +98,7 @@ class RoomDetailView(APIView):
     )
     def get(self, request: Request, room_id: str) -> Response:
         room = services.room_get(room_id)
-        require_member(request, room)
+        require_reader(request, room)
         rounds_close_due(room)
         return Response(RoomSerializer(room).data)
 
@@ -192,6 +194,32 @@ class RoomJoinView(APIView):
             **data,
         )
         return Response(_with_token(room, member, token))
+
+
+class RoomScreenView(APIView):
+    authentication_classes = []
+
+    @extend_schema(
+        operation_id="rooms_screen",
+        summary="Open a read-only screen of a room (a TV) with its join code",
+        description=(
+            "The answer's `token` reads everything a member's token reads (the room, its "
+            "queue, votes, round, history, the event streams) and changes nothing. A screen is "
+            "not a member: it is in no list and not in presence. Unknown codes count as failed "
+            "join attempts."
+        ),
+        request=None,
+        responses={
+            200: ScreenTokenSerializer,
+            404: error("No room has this code.", "not_found", services.CODE_NOT_FOUND),
+            429: RATE_LIMITED,
+        },
+        auth=[],
+        tags=["rooms"],
+    )
+    def post(self, request: Request, code: str) -> Response:
+        room, token = services.screen_open(code=code, address=client_address(request))
+        return Response({"room": RoomSerializer(room).data, "token": token})
 
 
 class MemberCollectionView(APIView):

@@ -4,7 +4,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from rooms.auth import require_member
+from rooms.auth import require_member, require_reader
 from rooms.models import SelectionMode
 from rooms.services import room_get
 from selection import services
@@ -59,5 +59,5 @@ class SelectionDetailView(APIView):
     )
     def get(self, request: Request, selection_id: str) -> Response:
         selection = services.selection_get(selection_id)
-        require_member(request, selection.room)
+        require_reader(request, selection.room)
         return Response(SelectionSerializer(selection).data)

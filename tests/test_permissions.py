@@ -11,9 +11,10 @@ from history.services import RATE_AS_SELF_ONLY, history_mark_watched, rating_set
 from queues.models import QueueItem
 from queues.services import ADD_AS_SELF_ONLY, NOT_YOURS
 from realtime.models import RoomEvent
-from rooms.auth import INVALID_TOKEN, OTHER_ROOM, TOKEN_REQUIRED
+from rooms.auth import INVALID_TOKEN, OTHER_ROOM, SCREEN_READS_ONLY, TOKEN_REQUIRED
 from rooms.models import Member, Room
 from rooms.services import HOST_ONLY
+from rooms.tokens import screen_token
 from selection.models import Selection
 from selection.services import selection_make
 from tests.factories import RoomSetup, client_for
@@ -91,6 +92,8 @@ def rating(user_id: str):
 
 CASES = [
     Case("room_get", "get", r()),
+    Case("room_snapshot", "get", r("/snapshot")),
+    Case("room_presence", "get", r("/presence")),
     Case("room_patch", "patch", r(), lambda w: {"name": "Saturday"}, member=403),
     Case("room_delete", "delete", r(), host=204, member=403),
     Case("member_add", "post", r("/members"), lambda w: {"user_id": "carol", "name": "Carol"},
@@ -219,6 +222,33 @@ def test_the_token_query_parameter_does_not_authorize_writes(world, case):
     assert response.status_code == 401
     assert response.json()["error"] == "not_authenticated"
     assert_wrote_nothing(before)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("case", GET_CASES, ids=str)
+def test_a_screens_token_reads_what_a_member_reads(world, case):
+    response, _ = call(world, case, client_for(screen_token(world.setup.room)))
+
+    assert response.status_code == 200, response.content
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("case", [c for c in CASES if c.method != "get"], ids=str)
+def test_a_screens_token_changes_nothing(world, case):
+    response, before = call(world, case, client_for(screen_token(world.setup.room)))
+
+    assert response.status_code == 403
+    assert response.json() == {"error": "forbidden", "detail": SCREEN_READS_ONLY}
+    assert_wrote_nothing(before)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("case", GET_CASES, ids=str)
+def test_a_screen_of_another_room_reads_nothing_here(world, case):
+    response, _ = call(world, case, client_for(screen_token(world.other.room)))
+
+    assert response.status_code == 403
+    assert response.json() == {"error": "forbidden", "detail": OTHER_ROOM}
 
 
 # The host-only rules and nobody acting as someone else

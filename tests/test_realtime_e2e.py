@@ -6,13 +6,13 @@ import asyncio
 import json
 import subprocess
 import sys
-import threading
 import time
 
 import pytest
 import requests
 import websockets
 
+from tests.live_clients import SSEReader, drain, live_room, ws_url
 from tests.live_server import ROOT, daphne, migrate, server_env
 
 
@@ -27,70 +27,6 @@ def env(tmp_path_factory):
 def live(env):
     with daphne(env) as base:
         yield base
-
-
-def _room(base: str) -> tuple[dict, dict[str, str]]:
-    created = requests.post(
-        f"{base}/api/rooms",
-        json={"name": "Live", "members": [{"user_id": "alice", "name": "Alice", "avatar": "🦊"}]},
-        timeout=5,
-    ).json()
-    tokens = {"alice": created["token"]}
-    for user_id in ("bob", "carol"):
-        joined = requests.post(
-            f"{base}/api/rooms/{created['room']['code']}/join",
-            json={"user_id": user_id, "name": user_id.title()},
-            timeout=5,
-        ).json()
-        tokens[user_id] = joined["token"]
-    return created["room"], tokens
-
-
-def _ws_url(base: str, room_id: str, user_id: str, token: str, **query: str) -> str:
-    extra = "".join(f"&{k}={v}" for k, v in query.items())
-    return f"{base.replace('http', 'ws')}/ws/{room_id}/{user_id}?token={token}{extra}"
-
-
-async def _drain(ws, seconds: float) -> list[dict]:
-    """Every message the socket receives for `seconds`, answering pings as a client should."""
-    received: list[dict] = []
-    deadline = time.monotonic() + seconds
-    while (left := deadline - time.monotonic()) > 0:
-        try:
-            message = json.loads(await asyncio.wait_for(ws.recv(), left))
-        except TimeoutError:
-            break
-        if message["type"] == "ping":
-            await ws.send(json.dumps({"type": "pong"}))
-            continue
-        received.append(message)
-    return received
-
-
-class SSEReader(threading.Thread):
-    """Reads an SSE stream in the background into (id, event, data) frames."""
-
-    def __init__(self, url: str, headers: dict[str, str] | None = None) -> None:
-        super().__init__(daemon=True)
-        self.response = requests.get(url, stream=True, timeout=30, headers=headers or {})
-        self.frames: list[dict] = []
-
-    def run(self) -> None:
-        frame: dict = {}
-        try:
-            for line in self.response.iter_lines(decode_unicode=True):
-                if line == "":
-                    if "event" in frame:
-                        self.frames.append(frame)
-                    frame = {}
-                elif not line.startswith(":") and ":" in line:
-                    key, _, value = line.partition(":")
-                    frame[key] = value.strip()
-        except (requests.RequestException, AttributeError):
-            pass
-
-    def close(self) -> None:
-        self.response.close()
 
 
 def _in_another_process(env: dict[str, str], code: str) -> None:
@@ -118,16 +54,16 @@ def _numbered(messages: list[dict]) -> list[tuple[int, str]]:
 
 
 def test_every_change_reaches_every_client_once_and_in_order(live, env):
-    room, tokens = _room(live)
+    room, tokens = live_room(live)
     alice_h = {"Authorization": f"Bearer {tokens['alice']}"}
 
     async def scenario():
-        alice = await websockets.connect(_ws_url(live, room["id"], "alice", tokens["alice"]))
-        bob = await websockets.connect(_ws_url(live, room["id"], "bob", tokens["bob"]))
+        alice = await websockets.connect(ws_url(live, room["id"], "alice", tokens["alice"]))
+        bob = await websockets.connect(ws_url(live, room["id"], "bob", tokens["bob"]))
         sse = SSEReader(f"{live}/api/events/room/{room['id']}?token={tokens['carol']}")
         sse.start()
-        await _drain(alice, 0.5)
-        await _drain(bob, 0.2)
+        await drain(alice, 0.5)
+        await drain(bob, 0.2)
 
         # Over REST.
         item = requests.post(
@@ -142,8 +78,8 @@ def test_every_change_reaches_every_client_once_and_in_order(live, env):
             "from queues.services import item_get, queue_item_update;"
             f"queue_item_update(item=item_get('{item['id']}'), by=None, year=1995)",
         )
-        alice_got = await _drain(alice, 2.0)
-        bob_got = await _drain(bob, 0.5)
+        alice_got = await drain(alice, 2.0)
+        bob_got = await drain(bob, 0.5)
         await alice.close()
         await bob.close()
         sse.close()
@@ -172,18 +108,18 @@ def test_every_change_reaches_every_client_once_and_in_order(live, env):
 
 
 def test_presence_counts_members_not_tabs(live):
-    room, tokens = _room(live)
+    room, tokens = live_room(live)
 
     async def scenario():
-        watcher = await websockets.connect(_ws_url(live, room["id"], "alice", tokens["alice"]))
-        await _drain(watcher, 0.3)
-        tab1 = await websockets.connect(_ws_url(live, room["id"], "bob", tokens["bob"]))
-        tab2 = await websockets.connect(_ws_url(live, room["id"], "bob", tokens["bob"]))
-        opened = await _drain(watcher, 0.5)
+        watcher = await websockets.connect(ws_url(live, room["id"], "alice", tokens["alice"]))
+        await drain(watcher, 0.3)
+        tab1 = await websockets.connect(ws_url(live, room["id"], "bob", tokens["bob"]))
+        tab2 = await websockets.connect(ws_url(live, room["id"], "bob", tokens["bob"]))
+        opened = await drain(watcher, 0.5)
         await tab1.close()
-        one_closed = await _drain(watcher, 0.5)
+        one_closed = await drain(watcher, 0.5)
         await tab2.close()
-        both_closed = await _drain(watcher, 0.5)
+        both_closed = await drain(watcher, 0.5)
         await watcher.close()
         return opened, one_closed, both_closed
 
@@ -197,16 +133,16 @@ def test_presence_counts_members_not_tabs(live):
 
 def test_presence_is_the_same_in_every_server_process(env):
     with daphne(env) as first, daphne(env) as second:
-        room, tokens = _room(first)
+        room, tokens = live_room(first)
 
         async def scenario():
-            alice = await websockets.connect(_ws_url(first, room["id"], "alice", tokens["alice"]))
-            await _drain(alice, 0.3)
-            bob = await websockets.connect(_ws_url(second, room["id"], "bob", tokens["bob"]))
-            greeted = await _drain(bob, 0.3)
-            joined = await _drain(alice, 1.5)  # from the other process, through the poll
+            alice = await websockets.connect(ws_url(first, room["id"], "alice", tokens["alice"]))
+            await drain(alice, 0.3)
+            bob = await websockets.connect(ws_url(second, room["id"], "bob", tokens["bob"]))
+            greeted = await drain(bob, 0.3)
+            joined = await drain(alice, 1.5)  # from the other process, through the poll
             await bob.close()
-            left = await _drain(alice, 1.5)
+            left = await drain(alice, 1.5)
             await alice.close()
             return greeted, joined, left
 
@@ -225,8 +161,8 @@ def test_a_client_that_stops_answering_pings_is_closed(tmp_path):
     env = server_env(tmp_path, WS_HEARTBEAT_INTERVAL="1")
     migrate(env)
     with daphne(env) as base:
-        room, tokens = _room(base)
-        url = _ws_url(base, room["id"], "alice", tokens["alice"])
+        room, tokens = live_room(base)
+        url = ws_url(base, room["id"], "alice", tokens["alice"])
         answering, silent = asyncio.run(_heartbeat_scenario(url))
     assert answering is None  # a client that answers stays connected
     closed, seconds = silent
@@ -236,7 +172,7 @@ def test_a_client_that_stops_answering_pings_is_closed(tmp_path):
 
 async def _heartbeat_scenario(url: str):
     polite = await websockets.connect(url)
-    await _drain(polite, 3.5)  # answers every ping
+    await drain(polite, 3.5)  # answers every ping
     answering = polite.close_code
     await polite.close()
 
@@ -261,14 +197,14 @@ async def _heartbeat_scenario(url: str):
     ],
 )
 def test_a_wrong_token_is_refused_at_the_handshake(live, token_of):
-    room, tokens = _room(live)
-    _, other_tokens = _room(live)
+    room, tokens = live_room(live)
+    _, other_tokens = live_room(live)
     token = {"nobody": "not-a-token", "other-room": other_tokens["alice"]}.get(
         token_of, tokens.get(token_of)
     )
 
     async def scenario():
-        await websockets.connect(_ws_url(live, room["id"], "alice", token))
+        await websockets.connect(ws_url(live, room["id"], "alice", token))
 
     with pytest.raises(websockets.InvalidStatus) as refused:
         asyncio.run(scenario())
@@ -279,8 +215,8 @@ def test_an_origin_outside_the_allowed_hosts_is_refused(tmp_path):
     env = server_env(tmp_path, ALLOWED_HOSTS="127.0.0.1,localhost")
     migrate(env)
     with daphne(env) as base:
-        room, tokens = _room(base)
-        url = _ws_url(base, room["id"], "alice", tokens["alice"])
+        room, tokens = live_room(base)
+        url = ws_url(base, room["id"], "alice", tokens["alice"])
 
         async def connect(origin):
             ws = await websockets.connect(url, origin=origin)
@@ -292,11 +228,11 @@ def test_an_origin_outside_the_allowed_hosts_is_refused(tmp_path):
 
 
 def test_a_malformed_or_unknown_message_gets_an_error_and_the_socket_stays_open(live):
-    room, tokens = _room(live)
+    room, tokens = live_room(live)
 
     async def scenario():
-        ws = await websockets.connect(_ws_url(live, room["id"], "alice", tokens["alice"]))
-        await _drain(ws, 0.3)
+        ws = await websockets.connect(ws_url(live, room["id"], "alice", tokens["alice"]))
+        await drain(ws, 0.3)
         replies = []
         for raw in (
             "not json",
@@ -306,9 +242,9 @@ def test_a_malformed_or_unknown_message_gets_an_error_and_the_socket_stays_open(
             json.dumps({"type": "queue_add", "title": ""}),
         ):
             await ws.send(raw)
-            replies += [m for m in await _drain(ws, 0.4) if m["type"] == "error"]
+            replies += [m for m in await drain(ws, 0.4) if m["type"] == "error"]
         await ws.send(json.dumps({"type": "queue_add", "title": "Still here"}))
-        after = await _drain(ws, 0.5)
+        after = await drain(ws, 0.5)
         await ws.close()
         return replies, after
 
@@ -326,7 +262,7 @@ def test_a_malformed_or_unknown_message_gets_an_error_and_the_socket_stays_open(
 
 
 def test_an_sse_stream_resumes_from_last_event_id_with_exactly_what_was_missed(live):
-    room, tokens = _room(live)
+    room, tokens = live_room(live)
     alice_h = {"Authorization": f"Bearer {tokens['alice']}"}
     for title in ("Heat", "Ronin", "Alien"):
         requests.post(
@@ -351,8 +287,8 @@ def test_an_sse_stream_resumes_from_last_event_id_with_exactly_what_was_missed(l
 
 
 def test_sse_needs_a_member_token_of_that_room(live):
-    room, _ = _room(live)
-    _, other_tokens = _room(live)
+    room, _ = live_room(live)
+    _, other_tokens = live_room(live)
     url = f"{live}/api/events/room/{room['id']}"
     assert requests.get(url, timeout=5).status_code == 401
     assert requests.get(f"{url}?token=junk", timeout=5).status_code == 401
@@ -360,7 +296,7 @@ def test_sse_needs_a_member_token_of_that_room(live):
 
 
 def test_clients_that_go_away_leave_no_subscription_behind(live):
-    room, tokens = _room(live)
+    room, tokens = live_room(live)
     url = f"{live}/api/events/room/{room['id']}?token={tokens['bob']}"
     for _ in range(1000):
         with requests.get(url, stream=True, timeout=5) as response:
@@ -368,7 +304,7 @@ def test_clients_that_go_away_leave_no_subscription_behind(live):
 
     async def websockets_come_and_go():
         for _ in range(50):
-            ws = await websockets.connect(_ws_url(live, room["id"], "alice", tokens["alice"]))
+            ws = await websockets.connect(ws_url(live, room["id"], "alice", tokens["alice"]))
             await ws.close()
 
     asyncio.run(websockets_come_and_go())
@@ -383,7 +319,7 @@ def _subscribers(base: str) -> int:
 
 
 def test_a_round_ends_with_its_pick_at_the_deadline_without_anyone_asking(live, env):
-    room, tokens = _room(live)
+    room, tokens = live_room(live)
     alice_h = {"Authorization": f"Bearer {tokens['alice']}"}
     requests.post(
         f"{live}/api/queue",
@@ -396,15 +332,15 @@ def test_a_round_ends_with_its_pick_at_the_deadline_without_anyone_asking(live, 
     ).json()
 
     async def scenario():
-        ws = await websockets.connect(_ws_url(live, room["id"], "bob", tokens["bob"]))
-        await _drain(ws, 0.3)
+        ws = await websockets.connect(ws_url(live, room["id"], "bob", tokens["bob"]))
+        await drain(ws, 0.3)
         # Move the deadline into the past, as time passing would.
         _in_another_process(
             env,
             "from voting.models import VotingRound;"
             f"VotingRound.objects.filter(pk='{started['id']}').update(ends_at='2000-01-01T00:00Z')",
         )
-        got = await _drain(ws, 2.5)
+        got = await drain(ws, 2.5)
         await ws.close()
         return got
 
@@ -412,3 +348,37 @@ def test_a_round_ends_with_its_pick_at_the_deadline_without_anyone_asking(live, 
     assert len(ended) == 1
     assert ended[0]["round"]["id"] == started["id"]
     assert ended[0]["selection"]["item_title"] == "Heat"
+
+
+def test_the_sites_own_page_connects_with_its_cookie_and_another_sites_page_cannot(live):
+    room, tokens = live_room(live)
+    url = f"{live.replace('http', 'ws')}/ws/{room['id']}/bob"
+    cookie = {"Cookie": f"wq_{room['id']}={tokens['bob']}"}
+
+    async def connect(origin: str) -> list[dict]:
+        async with websockets.connect(url, origin=origin, additional_headers=cookie) as ws:
+            return await drain(ws, 0.3)
+
+    assert [m["type"] for m in asyncio.run(connect(live))][-1] == "presence"
+    with pytest.raises(websockets.InvalidStatus) as refused:
+        asyncio.run(connect("http://evil.example"))
+    assert refused.value.response.status_code == 403
+
+
+def test_an_sse_stream_takes_the_rooms_cookie_and_a_screens_token(live):
+    room, tokens = live_room(live)
+    screen = requests.post(f"{live}/api/rooms/{room['code']}/screen", timeout=5).json()["token"]
+    url = f"{live}/api/events/room/{room['id']}"
+    for token in (tokens["carol"], screen):
+        reader = SSEReader(url, headers={"Cookie": f"wq_{room['id']}={token}"})
+        reader.start()
+        time.sleep(0.3)
+        requests.post(
+            f"{live}/api/queue",
+            json={"room_id": room["id"], "title": f"Seen by {token[:6]}"},
+            headers={"Authorization": f"Bearer {tokens['alice']}"},
+            timeout=5,
+        )
+        time.sleep(0.5)
+        reader.close()
+        assert [f["event"] for f in reader.frames] == ["queue_update"]

@@ -6,7 +6,7 @@ from rest_framework.views import APIView
 
 from queues.serializers import VoteCountsSerializer, vote_counts
 from queues.services import item_get
-from rooms.auth import request_member, require_member
+from rooms.auth import request_member, require_member, require_reader
 from rooms.services import room_get
 from voting import services
 from voting.models import Vote
@@ -67,7 +67,7 @@ class VoteDetailView(APIView):
     )
     def get(self, request: Request, item_id: str, user_id: str) -> Response:
         item = item_get(item_id)
-        require_member(request, item.room)
+        require_reader(request, item.room)
         return Response(VoteSerializer(services.vote_get(item, user_id)).data)
 
     @extend_schema(
@@ -92,7 +92,7 @@ class ItemVotesView(APIView):
     )
     def get(self, request: Request, item_id: str) -> Response:
         item = item_get(item_id)
-        require_member(request, item.room)
+        require_reader(request, item.room)
         votes = Vote.objects.filter(item=item).order_by("created_at", "id")
         return Response(VoteSerializer(votes, many=True).data)
 
@@ -106,7 +106,7 @@ class ItemVoteCountsView(APIView):
     )
     def get(self, request: Request, item_id: str) -> Response:
         item = item_get(item_id)
-        require_member(request, item.room)
+        require_reader(request, item.room)
         return Response(vote_counts(item))
 
 
@@ -120,7 +120,7 @@ class RoundView(APIView):
     )
     def get(self, request: Request, room_id: str) -> Response:
         room = room_get(room_id)
-        require_member(request, room)
+        require_reader(request, room)
         voting_round = services.round_latest(room)
         return Response(VotingRoundSerializer(voting_round).data if voting_round else None)
 
