@@ -21,6 +21,18 @@ class ItemStatus(models.TextChoices):
     WATCHED = "watched", "Watched"
 
 
+class Enrichment(models.TextChoices):
+    """Where an item's TMDB metadata stands. Blank: never asked for (no TMDB key configured)."""
+
+    PENDING = "pending", "Fetching from TMDB"
+    ENRICHED = "enriched", "Filled in from TMDB"
+    FAILED = "failed", "TMDB could not answer"
+    UNMATCHED = "unmatched", "No single TMDB match for the title"
+    DUPLICATE = "duplicate", "TMDB says it is another item in the queue"
+
+
+ENRICHMENT_ERROR_MAX = 300
+
 # Items still in play: duplicates are refused among these, and a watched film may come back.
 OPEN_STATUSES = [ItemStatus.QUEUED, ItemStatus.WATCHING]
 
@@ -56,6 +68,10 @@ class QueueItem(PublicIdModel):
     upvotes = models.PositiveIntegerField(default=0)
     downvotes = models.PositiveIntegerField(default=0)
     vote_score = models.IntegerField(default=0)
+    enrichment = models.CharField(max_length=10, choices=Enrichment, blank=True)
+    # Why the last enrichment did not fill the item in, in words for people.
+    enrichment_error = models.CharField(max_length=ENRICHMENT_ERROR_MAX, blank=True)
+    enrichment_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = QueueItemQuerySet.as_manager()

@@ -39,6 +39,9 @@ class QueueItemSerializer(FrozenModelSerializer):
             "upvotes",
             "downvotes",
             "vote_score",
+            "enrichment",
+            "enrichment_error",
+            "enrichment_at",
         ]
 
 

@@ -85,8 +85,12 @@ def queue_item_add(*, room: Room, by: Member, title: str, **fields: Any) -> Queu
     item = QueueItem(room=room, title=title, title_key=title_key(title), added_by=by.user_id)
     for field, value in values.items():
         setattr(item, field, value)
+    from queues.enrichment import enrichment_enabled, enrichment_schedule
+
     try:
         with atomic():
+            if enrichment_enabled():
+                enrichment_schedule(item)
             item.save(force_insert=True)
             queue_event(room, "added", item)
     except IntegrityError:
@@ -115,11 +119,19 @@ def queue_item_update(*, item: QueueItem, by: Member | None, **fields: Any) -> Q
         changes["title_key"] = title_key(changes["title"])
     if not changes:
         return item
+    from queues.enrichment import ENRICHMENT_FIELDS, enrichment_enabled, enrichment_schedule
+
+    # A new TMDB id means other metadata: fetch it.
+    refetch = enrichment_enabled() and changes.get("tmdb_id") not in (None, item.tmdb_id)
     for field, value in changes.items():
         setattr(item, field, value)
     try:
         with atomic():
-            item.save(update_fields=[*changes, "updated_at"])
+            if refetch:
+                enrichment_schedule(item)
+            item.save(
+                update_fields=[*changes, *(ENRICHMENT_FIELDS if refetch else []), "updated_at"]
+            )
             queue_event(item.room, "updated", item)
     except IntegrityError:
         item.refresh_from_db()

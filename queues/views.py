@@ -1,4 +1,3 @@
-from django.conf import settings
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.request import Request
@@ -14,11 +13,11 @@ from queues.serializers import (
     QueueListQuerySerializer,
     QueueUpdateSerializer,
 )
-from rooms.auth import require_member
+from rooms.auth import require_member, require_reader
 from rooms.services import room_get
 from voting.services import rounds_close_due
 from watchqueue_site.api import parse, query_params
-from watchqueue_site.errors import Forbidden, Unavailable
+from watchqueue_site.errors import Forbidden
 from watchqueue_site.schema import error, responses
 
 DUPLICATE = error(
@@ -26,11 +25,6 @@ DUPLICATE = error(
     "duplicate_item",
     services.DUPLICATE_TITLE,
 )
-TMDB_NOT_CONFIGURED = (
-    "TMDB metadata is not configured: set TMDB_API_KEY (a v3 API key or a v4 read access "
-    "token from https://www.themoviedb.org/settings/api) and restart the server."
-)
-TMDB_NOT_AVAILABLE = "TMDB enrichment is not available in this version of the server yet."
 
 
 class QueueCollectionView(APIView):
@@ -84,7 +78,7 @@ class RoomQueueView(APIView):
     )
     def get(self, request: Request, room_id: str) -> Response:
         room = room_get(room_id)
-        require_member(request, room)
+        require_reader(request, room)
         query = parse(QueueListQuerySerializer, query_params(request))
         rounds_close_due(room)
         items = services.room_queue(
@@ -102,7 +96,7 @@ class QueueItemView(APIView):
     )
     def get(self, request: Request, item_id: str) -> Response:
         item = services.item_get(item_id)
-        require_member(request, item.room)
+        require_reader(request, item.room)
         return Response(QueueItemSerializer(item).data)
 
     @extend_schema(
@@ -162,22 +156,3 @@ class QueueItemWatchView(APIView):
         member = require_member(request, item.room)
         item = services.queue_item_start_watching(item=item, by=member)
         return Response(QueueItemSerializer(item).data)
-
-
-class QueueItemEnrichView(APIView):
-    @extend_schema(
-        operation_id="queue_enrich",
-        summary="Fetch TMDB metadata for an item",
-        request=None,
-        responses=responses(
-            {200: QueueItemSerializer},
-            (503, error("TMDB is not configured.", "tmdb_not_configured", TMDB_NOT_CONFIGURED)),
-        ),
-        tags=["queue"],
-    )
-    def post(self, request: Request, item_id: str) -> Response:
-        item = services.item_get(item_id)
-        require_member(request, item.room)
-        if not settings.TMDB_API_KEY:
-            raise Unavailable(TMDB_NOT_CONFIGURED, code="tmdb_not_configured")
-        raise Unavailable(TMDB_NOT_AVAILABLE, code="tmdb_not_available")

@@ -1,6 +1,7 @@
 """A local HTTP server that answers like TMDB's v3 API, shaped after its API reference: image
-configuration, genre lists, search, movie and TV details with watch providers. Tests can queue
-answers for a path (a status, a body, headers, a delay) to play slow, failing or odd servers."""
+configuration, genre lists, search, movie and TV details with watch providers. Search looks
+through a small catalogue as TMDB does, by the words of the title. Tests can queue answers for a
+path (a status, a body, headers, a delay) to play slow, failing or odd servers."""
 
 import json
 import threading
@@ -71,6 +72,47 @@ THRONES = {
     "overview": "Seven noble families fight for control of the mythical land of Westeros.",
     "poster_path": "/got-poster.jpg",
 }
+NIGHT_HEAT = {
+    "adult": False,
+    "backdrop_path": None,
+    "first_air_date": "1988-03-06",
+    "genre_ids": [18],
+    "id": 1908,
+    "media_type": "tv",
+    "name": "In the Heat of the Night",
+    "origin_country": ["US"],
+    "original_name": "In the Heat of the Night",
+    "overview": "Police chief Bill Gillespie and detective Virgil Tibbs keep the peace.",
+    "poster_path": None,
+}
+SOLARIS_1972 = {
+    "adult": False,
+    "backdrop_path": "/solaris72-backdrop.jpg",
+    "genre_ids": [18],
+    "id": 593,
+    "media_type": "movie",
+    "overview": "A psychologist is sent to a station orbiting a distant planet.",
+    "poster_path": "/solaris72.jpg",
+    "release_date": "1972-03-20",
+    "title": "Solaris",
+}
+SOLARIS_2002 = {
+    **SOLARIS_1972,
+    "id": 2103,
+    "release_date": "2002-11-27",
+    "poster_path": "/solaris02.jpg",
+}
+INCEPTION = {
+    "adult": False,
+    "backdrop_path": "/inception-backdrop.jpg",
+    "genre_ids": [28, 53],
+    "id": 27205,
+    "media_type": "movie",
+    "overview": "Cobb steals secrets from deep within the subconscious during the dream state.",
+    "poster_path": "/inception.jpg",
+    "release_date": "2010-07-15",
+    "title": "Inception",
+}
 HEATH = {
     "adult": False,
     "id": 1810,
@@ -102,19 +144,46 @@ THRONES_DETAILS = {
     "last_episode_to_air": {"id": 1551830, "runtime": 80, "season_number": 8},
     "watch/providers": {"results": {}},
 }
+CATALOGUE = [HEAT, NIGHT_HEAT, THRONES, SOLARIS_1972, SOLARIS_2002, INCEPTION, HEATH]
+
+
+def _details(summary: dict, **extra: object) -> dict:
+    """A movie's or show's details as TMDB answers them with `append_to_response`."""
+    details = {k: v for k, v in summary.items() if k not in ("genre_ids", "media_type")}
+    details["genres"] = [g for g in MOVIE_GENRES["genres"] if g["id"] in summary["genre_ids"]]
+    details.setdefault("runtime", 120)
+    details["watch/providers"] = {"results": {}}
+    details.update(extra)
+    return details
+
+
 ROUTES = {
     "/configuration": CONFIGURATION,
     "/genre/movie/list": MOVIE_GENRES,
     "/genre/tv/list": TV_GENRES,
-    "/search/multi": {"page": 1, "results": [HEAT, THRONES, HEATH], "total_pages": 1},
-    "/search/movie": {
-        "page": 1,
-        "results": [{k: v for k, v in HEAT.items() if k != "media_type"}],
-        "total_pages": 1,
-    },
     "/movie/949": HEAT_DETAILS,
     "/tv/1399": THRONES_DETAILS,
+    "/tv/1908": _details(NIGHT_HEAT, episode_run_time=[48]),
+    "/movie/593": _details(SOLARIS_1972, runtime=167),
+    "/movie/2103": _details(SOLARIS_2002, runtime=99),
+    "/movie/27205": _details(INCEPTION, runtime=148),
 }
+
+
+def search(kind: str, query: str) -> dict:
+    """What TMDB's /search/{multi,movie,tv} finds: entries with every word of the query in
+    their title or name, as word prefixes; single-type searches leave `media_type` out."""
+    words = query.casefold().split()
+    found = []
+    for entry in CATALOGUE:
+        if kind != "multi" and entry["media_type"] != kind:
+            continue
+        title = str(entry.get("title") or entry.get("name")).casefold().split()
+        if words and all(any(part.startswith(word) for part in title) for word in words):
+            found.append(
+                entry if kind == "multi" else {k: v for k, v in entry.items() if k != "media_type"}
+            )
+    return {"page": 1, "results": found, "total_pages": 1, "total_results": len(found)}
 
 
 @dataclass
@@ -171,6 +240,8 @@ class FakeTMDB:
         )
         if not authorized:
             return Answer(401, INVALID_KEY)
+        if path.startswith("/search/") and path.split("/")[-1] in ("multi", "movie", "tv"):
+            return Answer(200, search(path.split("/")[-1], params.get("query", "")))
         if path in ROUTES:
             return Answer(200, ROUTES[path])
         return Answer(404, NOT_FOUND)

@@ -1,4 +1,5 @@
-"""The OpenAPI description of `GET /api/search`, a plain async view rather than DRF's."""
+"""The OpenAPI description of `GET /api/search` and `POST /api/queue/{item_id}/enrich`, plain
+async views rather than DRF's."""
 
 from typing import Any
 
@@ -36,8 +37,56 @@ _EXAMPLE = {
 }
 
 
+_ITEM = {"$ref": "#/components/schemas/QueueItem"}
+_ERROR = {"$ref": "#/components/schemas/Error"}
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": _ERROR}}}
+
+
+_ENRICH = {
+    "post": {
+        "operationId": "queue_enrich",
+        "summary": "Fetch an item's metadata from TMDB now",
+        "description": (
+            "Asks TMDB about the item (by its `tmdb_id`, or by a title that names one film or "
+            "show unambiguously) and answers the item as it then is: poster and backdrop, year, "
+            "runtime, genres, overview, and `providers`, where it streams, rents or buys in "
+            "`TMDB_REGION`. Items added while TMDB is configured are enriched like this in the "
+            "background. The outcome is in `enrichment`: `enriched`, `unmatched` (no single "
+            "match for the title, with why in `enrichment_error`) or `failed`. If TMDB's id makes "
+            "the item a duplicate of another open one, a queued item is merged into that one "
+            "(its votes move over where the voter has none there) and the answer is that item. "
+            "The room sees every step as a `queue_update`."
+        ),
+        "tags": ["queue"],
+        "parameters": [
+            {"name": "item_id", "in": "path", "required": True, "schema": {"type": "string"}}
+        ],
+        "security": [{"memberToken": []}],
+        "responses": {
+            "200": {
+                "description": "TMDB answered; the item, or the one it was merged into.",
+                "content": {"application/json": {"schema": _ITEM}},
+            },
+            "401": _error("No token, or a token that is not valid."),
+            "403": _error("The token is for another room."),
+            "404": _error("No item with this id."),
+            "409": _error("The room is closed (`room_closed`) or the item watched."),
+            "503": _error(
+                "TMDB is not configured (`tmdb_not_configured`), refused the key "
+                "(`tmdb_refused_key`) or did not answer (`tmdb_unavailable`); the last two come "
+                f"with the `item` as recorded. {TMDB_NOT_CONFIGURED}"
+            ),
+        },
+    }
+}
+
+
 def add_search(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict:
-    """drf-spectacular post-processing hook: add the TMDB search path."""
+    """drf-spectacular post-processing hook: add the TMDB paths."""
+    result["paths"]["/api/queue/{item_id}/enrich"] = _ENRICH
     result["paths"]["/api/search"] = {
         "get": {
             "operationId": "search",

@@ -1,8 +1,8 @@
-"""`GET /api/search?q=…&type=`: TMDB's movies and shows for the UI's suggestions.
+"""The endpoints that wait on TMDB: `GET /api/search` and `POST /api/queue/{id}/enrich`.
 
-An async view, so the call to TMDB waits in a worker thread, never on the thread that serves
-the app's synchronous code. Answers are kept for a few minutes: people type the same prefixes.
-The key stays on the server.
+Both are async views, so the call to TMDB waits in a worker thread, never on the thread that
+serves the app's synchronous code. Search answers are kept for a few minutes: people type the
+same prefixes. The key stays on the server.
 """
 
 import threading
@@ -13,11 +13,26 @@ from typing import Any
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.http import HttpRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 
-from rooms.auth import INVALID_TOKEN, TOKEN_REQUIRED
-from rooms.tokens import member_from_token
+from queues import enrichment
+from queues.models import ItemStatus
+from queues.serializers import QueueItemSerializer
+from queues.services import ALREADY_WATCHED, item_get
+from rooms.auth import (
+    INVALID_TOKEN,
+    OTHER_ROOM,
+    SCREEN_READS_ONLY,
+    TOKEN_REQUIRED,
+    bearer_token,
+    stream_token,
+)
+from rooms.models import Member
+from rooms.services import require_open
+from rooms.tokens import Screen, reader_from_token
 from tmdb.client import MEDIA_TYPES, TMDBAuthError, TMDBError, tmdb
 from watchqueue_site.api import error_body
+from watchqueue_site.errors import Conflict, Forbidden, ServiceError
 
 QUERY_MAX = 100
 CACHE_SECONDS = 300
@@ -52,27 +67,37 @@ def _remember(key: tuple[str, str | None], results: list) -> None:
             _answers.popitem(last=False)
 
 
-def _token(request: HttpRequest) -> str | None:
-    header = request.headers.get("Authorization", "")
-    if header.lower().startswith("bearer "):
-        return header[7:].strip() or None
-    return request.GET.get("token") or None
-
-
 def _refusal(status: int, code: str, detail: str, **extra: Any) -> JsonResponse:
     return JsonResponse(error_body(code, detail, **extra), status=status)
 
 
+def _wrong_method(request: HttpRequest, allowed: str) -> JsonResponse:
+    response = _refusal(405, "method_not_allowed", f'Method "{request.method}" not allowed.')
+    response["Allow"] = allowed
+    return response
+
+
+async def _member(token: str | None) -> Member | JsonResponse:
+    """The token's member, or the 401 (or, for a screen's token, 403) to answer."""
+    reader = await sync_to_async(reader_from_token)(token) if token else None
+    if isinstance(reader, Member):
+        return reader
+    if isinstance(reader, Screen):
+        return _refusal(403, "forbidden", SCREEN_READS_ONLY)
+    if token is None:
+        response = _refusal(401, "not_authenticated", TOKEN_REQUIRED)
+    else:
+        response = _refusal(401, "invalid_token", INVALID_TOKEN)
+    response["WWW-Authenticate"] = 'Bearer realm="api"'
+    return response
+
+
 async def search(request: HttpRequest) -> JsonResponse:
     if request.method != "GET":
-        response = _refusal(405, "method_not_allowed", f'Method "{request.method}" not allowed.')
-        response["Allow"] = "GET"
-        return response
-    token = _token(request)
-    if token is None:
-        return _refusal(401, "not_authenticated", TOKEN_REQUIRED)
-    if await sync_to_async(member_from_token)(token) is None:
-        return _refusal(401, "invalid_token", INVALID_TOKEN)
+        return _wrong_method(request, "GET")
+    member = await _member(stream_token(request))
+    if isinstance(member, JsonResponse):
+        return member
     query = " ".join(request.GET.get("q", "").split())
     kind = request.GET.get("type") or None
     fields = {}
@@ -97,3 +122,52 @@ async def search(request: HttpRequest) -> JsonResponse:
             return response
         _remember(key, results)
     return JsonResponse({"query": query, "type": kind, "results": results})
+
+
+def _enrichable(item_id: str, member: Member):
+    item = item_get(item_id)
+    if item.room_id != member.room_id:
+        raise Forbidden(OTHER_ROOM)
+    require_open(item.room)
+    if item.status == ItemStatus.WATCHED:
+        raise Conflict(ALREADY_WATCHED, code="already_watched")
+    return item
+
+
+# Authenticated by the Authorization header alone, never a cookie, so there is no forged
+# cross-site request to guard against (as with DRF's views).
+@csrf_exempt
+async def enrich(request: HttpRequest, item_id: str) -> JsonResponse:
+    """Fetch an item's metadata from TMDB now, and answer with the item as it then is.
+
+    200 whenever TMDB answered, with the outcome in the item's `enrichment` (a match that
+    made it another item's duplicate answers that other item, which it was merged into); 503
+    when TMDB did not answer or refused the key, with the failure recorded on the item too.
+    """
+    if request.method != "POST":
+        return _wrong_method(request, "POST")
+    member = await _member(bearer_token(request))
+    if isinstance(member, JsonResponse):
+        return member
+    try:
+        item = await sync_to_async(_enrichable)(item_id, member)
+    except ServiceError as error:
+        return _refusal(error.status_code, error.code, error.message, **error.extra)
+    if not enrichment.enrichment_enabled():
+        return _refusal(503, "tmdb_not_configured", TMDB_NOT_CONFIGURED)
+    item = await sync_to_async(enrichment.enrichment_start)(item)
+    outcome = await sync_to_async(enrichment.enrichment_fetch, thread_sensitive=False)(item, tmdb())
+    if outcome.details is not None:
+        result = await sync_to_async(enrichment.enrichment_apply)(item.pk, outcome.details)
+    else:
+        result = await sync_to_async(enrichment.enrichment_fail)(
+            item.pk, outcome.status, outcome.error
+        )
+    if result is None:
+        return _refusal(404, "not_found", "The item was removed while TMDB was asked.")
+    body = QueueItemSerializer(result).data
+    if outcome.code in ("tmdb_unavailable", "tmdb_refused_key"):
+        response = _refusal(503, outcome.code, outcome.error, item=body)
+        response["Retry-After"] = "30"
+        return response
+    return JsonResponse(body)

@@ -150,6 +150,22 @@ def votes_withdraw_all(member: Member) -> None:
         _vote_event(member.room, item, member.user_id, None)
 
 
+def votes_merge(*, source: QueueItem, target: QueueItem) -> None:
+    """Move the votes on `source` to `target`, its duplicate; runs in the caller's atomic block.
+
+    A member who voted on both keeps their vote on `target`; the other votes move over, each
+    moving `target`'s counts and recorded as that member's vote on it.
+    """
+    already = set(Vote.objects.filter(item=target).values_list("member_id", flat=True))
+    for vote in Vote.objects.filter(item=source).order_by("created_at", "id"):
+        if vote.member_id in already:
+            continue
+        Vote.objects.filter(pk=vote.pk).update(item=target)
+        _counts_move(target, None, vote.value)
+        _vote_event(target.room, target, vote.user_id, vote.value)
+    Vote.objects.filter(item=source).delete()
+
+
 # Voting rounds
 
 

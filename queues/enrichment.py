@@ -1,0 +1,273 @@
+"""Filling queue items in from TMDB: poster, year, runtime, genres, where it streams.
+
+An item added with a TMDB id, or with a title that names one film or show unambiguously, is
+enriched in the background: the add answers at once and the room sees a `queue_update` when
+TMDB has answered. `POST /api/queue/{id}/enrich` does the same on demand and waits for it.
+
+The work comes in two halves so that nothing waits on the network while it holds the database:
+`enrichment_fetch` only talks to TMDB (in a worker thread, never on the thread that serves the
+app's synchronous code), and `enrichment_apply` / `enrichment_fail` only write, each in one
+atomic block with its event.
+
+An item whose TMDB id turns out to be another open item's is not left as a silent second copy:
+a queued one is merged into the other (its votes move over where the voter has none there) and
+removed; one being watched is marked as a duplicate, naming the other.
+"""
+
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, connection
+from django.utils import timezone
+
+from queues.models import (
+    ENRICHMENT_ERROR_MAX,
+    OPEN_STATUSES,
+    OVERVIEW_MAX,
+    URL_MAX,
+    Enrichment,
+    ItemStatus,
+    QueueItem,
+)
+from queues.services import item_payload, queue_event, title_key
+from realtime.events import EventType, event_record
+from tmdb.client import TMDBAuthError, TMDBClient, TMDBError, TMDBNotFound, tmdb
+from watchqueue_site.db import atomic, on_commit, unique_row
+
+logger = logging.getLogger(__name__)
+
+NO_MATCH = "TMDB has no film or show with this title."
+AMBIGUOUS = "TMDB has {count} films or shows with this title: choose one from the suggestions."
+NOT_AT_ID = "TMDB has nothing at this id."
+REFUSED_KEY = "TMDB refused the server's key."
+DUPLICATE_OF = "TMDB says this is {title}, which is already in the queue."
+MERGED_INTO = "This was {title}, already in the queue: merged into it, with its votes."
+
+# The fields that say where an item's enrichment stands.
+ENRICHMENT_FIELDS = ["enrichment", "enrichment_error", "enrichment_at"]
+
+# Two workers: enrichment is a few small calls per item, and TMDB limits a key's rate.
+_workers = ThreadPoolExecutor(max_workers=2, thread_name_prefix="tmdb-enrich")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What TMDB said about an item: its details, or why there are none."""
+
+    details: dict[str, Any] | None = None
+    status: str = Enrichment.ENRICHED
+    error: str = ""
+    # For a failure: whether TMDB itself failed ("tmdb_unavailable", "tmdb_refused_key"), in
+    # which case asking again later may work, or answered that there is nothing to fill in.
+    code: str = ""
+
+
+def enrichment_enabled() -> bool:
+    return bool(settings.TMDB_API_KEY)
+
+
+def enrichment_schedule(item: QueueItem) -> None:
+    """Mark `item` pending and enrich it once the caller's atomic block commits.
+
+    Runs inside the block that wrote the item, so the pending state goes out with its event.
+    """
+    item.enrichment, item.enrichment_error, item.enrichment_at = (
+        Enrichment.PENDING,
+        "",
+        timezone.now(),
+    )
+    item_id = item.pk
+    on_commit(lambda: _workers.submit(_enrich_in_background, item_id))
+
+
+def _enrich_in_background(item_id: str) -> None:
+    try:
+        item = unique_row(QueueItem.objects.filter(pk=item_id))
+        if item is None:
+            return
+        outcome = enrichment_fetch(item, tmdb())
+        if outcome.details is not None:
+            enrichment_apply(item_id, outcome.details)
+        else:
+            enrichment_fail(item_id, outcome.status, outcome.error)
+    except Exception:
+        logger.exception("Enriching queue item %s failed", item_id)
+    finally:
+        connection.close()
+
+
+def enrichment_fetch(item: QueueItem, client: TMDBClient) -> Outcome:
+    """Ask TMDB about `item`: by its id if it has one, else by an unambiguous title.
+
+    Talks to TMDB only; raises nothing TMDB can cause, returning why instead.
+    """
+    try:
+        if item.tmdb_id is not None:
+            return Outcome(details=client.details(item.media_type, item.tmdb_id))
+        match, count = _title_match(item, client.search(item.title))
+        if match is None:
+            return Outcome(
+                status=Enrichment.UNMATCHED,
+                error=AMBIGUOUS.format(count=count) if count else NO_MATCH,
+                code="no_match",
+            )
+        return Outcome(details=client.details(match["media_type"], match["tmdb_id"]))
+    except TMDBNotFound:
+        return Outcome(status=Enrichment.FAILED, error=NOT_AT_ID, code="tmdb_not_found")
+    except TMDBAuthError:
+        return Outcome(status=Enrichment.FAILED, error=REFUSED_KEY, code="tmdb_refused_key")
+    except TMDBError as error:
+        return Outcome(status=Enrichment.FAILED, error=str(error), code="tmdb_unavailable")
+
+
+def _title_match(item: QueueItem, results: list[dict]) -> tuple[dict | None, int]:
+    """The one result that is this item, and how many had its title.
+
+    A result is this item when its title is the item's (ignoring case and spacing), and its
+    year too if the item has one. Among several such, the item's media type decides, if that
+    leaves one; a film and its remake stay ambiguous.
+    """
+    wanted = title_key(item.title)
+    same = [r for r in results if title_key(r["title"]) == wanted]
+    if item.year is not None:
+        same = [r for r in same if r["year"] == item.year]
+    if len(same) > 1:
+        of_type = [r for r in same if r["media_type"] == item.media_type]
+        if len(of_type) == 1:
+            return of_type[0], len(same)
+    return (same[0] if len(same) == 1 else None), len(same)
+
+
+# What enrichment writes; never the counts, which votes move in their own transactions.
+_ENRICHED_FIELDS = [
+    "tmdb_id",
+    "media_type",
+    "year",
+    "overview",
+    "poster_url",
+    "backdrop_url",
+    "runtime_minutes",
+    "genres",
+    "providers",
+    *ENRICHMENT_FIELDS,
+    "updated_at",
+]
+
+
+def _metadata(details: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "tmdb_id": details["tmdb_id"],
+        "media_type": details["media_type"],
+        "overview": details["overview"][:OVERVIEW_MAX],
+        "poster_url": (details["poster_url"] or "")[:URL_MAX],
+        "backdrop_url": (details["backdrop_url"] or "")[:URL_MAX],
+        "runtime_minutes": details["runtime_minutes"],
+        "genres": details["genres"],
+        "providers": details["providers"],
+    }
+
+
+def enrichment_apply(item_id: str, details: dict[str, Any]) -> QueueItem | None:
+    """Fill the item in from TMDB's details; returns the item the room now has for it.
+
+    That is the item itself, or, when TMDB's id makes it a duplicate, the item it was merged
+    into. None if the item was removed in the meantime.
+    """
+    try:
+        with atomic():
+            item = unique_row(QueueItem.objects.select_related("room").filter(pk=item_id))
+            if item is None:
+                return None
+            for field, value in _metadata(details).items():
+                setattr(item, field, value)
+            if item.year is None:
+                item.year = details["year"]
+            item.enrichment, item.enrichment_error = Enrichment.ENRICHED, ""
+            item.enrichment_at = timezone.now()
+            # The unique (room, media_type, tmdb_id) among open items refuses this save when
+            # another open item already is this film.
+            item.save(update_fields=_ENRICHED_FIELDS)
+            queue_event(item.room, "enriched", item)
+            return item
+    except IntegrityError:
+        return _duplicate_found(item_id, details)
+
+
+def _duplicate_found(item_id: str, details: dict[str, Any]) -> QueueItem | None:
+    with atomic():
+        item = unique_row(QueueItem.objects.select_related("room").filter(pk=item_id))
+        if item is None:
+            return None
+        existing = unique_row(
+            QueueItem.objects.select_related("room")
+            .filter(
+                room_id=item.room_id,
+                status__in=OPEN_STATUSES,
+                media_type=details["media_type"],
+                tmdb_id=details["tmdb_id"],
+            )
+            .exclude(pk=item.pk)
+        )
+        if existing is None:  # it left the queue since: try again from the start
+            return None
+        if item.status == ItemStatus.QUEUED:
+            return _merge(item, existing, details)
+        _record_failure(item, Enrichment.DUPLICATE, DUPLICATE_OF.format(title=existing.title))
+        return item
+
+
+def _merge(item: QueueItem, into: QueueItem, details: dict[str, Any]) -> QueueItem:
+    """Fold a queued duplicate into the item it duplicates; runs in the caller's block."""
+    from voting.services import votes_merge
+
+    if into.enrichment != Enrichment.ENRICHED:
+        for field, value in _metadata(details).items():
+            setattr(into, field, value)
+        into.enrichment, into.enrichment_error = Enrichment.ENRICHED, ""
+        into.enrichment_at = timezone.now()
+        into.save(update_fields=_ENRICHED_FIELDS)
+        queue_event(into.room, "enriched", into)
+    votes_merge(source=item, target=into)
+    payload = item_payload(item)
+    item.delete()
+    event_record(
+        item.room,
+        EventType.QUEUE_UPDATE,
+        {
+            "action": "removed",
+            "item": payload,
+            "merged_into": into.pk,
+            "reason": MERGED_INTO.format(title=into.title),
+        },
+    )
+    return into
+
+
+def enrichment_fail(item_id: str, status: str, error: str) -> QueueItem | None:
+    """Record why TMDB could not fill the item in; the item stays usable, and may be retried."""
+    with atomic():
+        item = unique_row(QueueItem.objects.select_related("room").filter(pk=item_id))
+        if item is None:
+            return None
+        _record_failure(item, status, error)
+        return item
+
+
+def _record_failure(item: QueueItem, status: str, error: str) -> None:
+    item.enrichment, item.enrichment_error = status, error[:ENRICHMENT_ERROR_MAX]
+    item.enrichment_at = timezone.now()
+    item.save(update_fields=[*ENRICHMENT_FIELDS, "updated_at"])
+    queue_event(item.room, "enrichment", item)
+
+
+def enrichment_start(item: QueueItem) -> QueueItem:
+    """Mark an item pending for an on-demand enrichment, so the room sees it is on its way."""
+    with atomic():
+        item.enrichment, item.enrichment_error = Enrichment.PENDING, ""
+        item.enrichment_at = timezone.now()
+        item.save(update_fields=[*ENRICHMENT_FIELDS, "updated_at"])
+        queue_event(item.room, "enrichment", item)
+    return item
