@@ -40,7 +40,7 @@ from watchqueue_site.db import atomic, on_commit, unique_row
 logger = logging.getLogger(__name__)
 
 NO_MATCH = "TMDB has no film or show with this title."
-AMBIGUOUS = "TMDB has {count} films or shows with this title: choose one from the suggestions."
+AMBIGUOUS = "TMDB has {count} films or shows with this title: give the year to tell them apart."
 NOT_AT_ID = "TMDB has nothing at this id."
 REFUSED_KEY = "TMDB refused the server's key."
 DUPLICATE_OF = "TMDB says this is {title}, which is already in the queue."

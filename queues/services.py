@@ -121,8 +121,18 @@ def queue_item_update(*, item: QueueItem, by: Member | None, **fields: Any) -> Q
         return item
     from queues.enrichment import ENRICHMENT_FIELDS, enrichment_enabled, enrichment_schedule
 
-    # A new TMDB id means other metadata: fetch it.
-    refetch = enrichment_enabled() and changes.get("tmdb_id") not in (None, item.tmdb_id)
+    # A new TMDB id means other metadata; so does a new title, year or kind of an item that
+    # TMDB has not identified yet (the year is how two films of one title are told apart).
+    new_id = changes.get("tmdb_id") not in (None, item.tmdb_id)
+    retitled = (
+        item.tmdb_id is None
+        and "tmdb_id" not in changes
+        and any(
+            changes.get(field, getattr(item, field)) != getattr(item, field)
+            for field in ("title", "year", "media_type")
+        )
+    )
+    refetch = enrichment_enabled() and (new_id or retitled)
     for field, value in changes.items():
         setattr(item, field, value)
     try:

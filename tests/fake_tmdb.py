@@ -4,8 +4,10 @@ through a small catalogue as TMDB does, by the words of the title. Tests can que
 path (a status, a body, headers, a delay) to play slow, failing or odd servers."""
 
 import json
+import struct
 import threading
 import time
+import zlib
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
@@ -201,9 +203,32 @@ class Seen:
     authorization: str | None
 
 
+def poster_png(name: str, width: int = 60, height: int = 90) -> bytes:
+    """A small poster-shaped PNG in a colour of its own, for pages to show without internet."""
+    shade = zlib.crc32(name.encode())
+    r, g, b = (shade >> 16) & 0xFF, (shade >> 8) & 0xFF, shade & 0xFF
+    rows = b"".join(
+        b"\x00" + bytes((r * y // height, g * y // height, b)) * width for y in range(height)
+    )
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
 class FakeTMDB:
-    def __init__(self, key: str = "", token: str = "") -> None:
-        self.key, self.token = key, token
+    """With `images`, the configuration points posters at this server, which draws them."""
+
+    def __init__(self, key: str = "", token: str = "", *, images: bool = False) -> None:
+        self.key, self.token, self.images = key, token, images
         self.seen: list[Seen] = []
         self.queued: dict[str, list[Answer]] = {}
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -240,6 +265,10 @@ class FakeTMDB:
         )
         if not authorized:
             return Answer(401, INVALID_KEY)
+        if path == "/configuration" and self.images:
+            origin = self.url.removesuffix("/3")
+            images = {**CONFIGURATION["images"], "secure_base_url": f"{origin}/t/p/"}
+            return Answer(200, {**CONFIGURATION, "images": images})
         if path.startswith("/search/") and path.split("/")[-1] in ("multi", "movie", "tv"):
             return Answer(200, search(path.split("/")[-1], params.get("query", "")))
         if path in ROUTES:
@@ -252,6 +281,9 @@ class FakeTMDB:
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
                 url = urlparse(self.path)
+                if url.path.startswith("/t/p/"):
+                    self._send(200, poster_png(url.path), "image/png")
+                    return
                 params = {k: v[-1] for k, v in parse_qs(url.query).items()}
                 path = url.path.removeprefix("/3")
                 answer = fake._answer(path, params, self.headers.get("Authorization"))
@@ -259,11 +291,16 @@ class FakeTMDB:
                     time.sleep(answer.delay)
                 body = answer.body
                 data = json.dumps(body).encode() if isinstance(body, dict) else body
+                self._send(answer.status, data, "application/json;charset=utf-8", answer.headers)
+
+            def _send(
+                self, status: int, data: bytes, kind: str, headers: dict | None = None
+            ) -> None:
                 try:
-                    self.send_response(answer.status)
-                    self.send_header("Content-Type", "application/json;charset=utf-8")
+                    self.send_response(status)
+                    self.send_header("Content-Type", kind)
                     self.send_header("Content-Length", str(len(data)))
-                    for name, value in answer.headers.items():
+                    for name, value in (headers or {}).items():
                         self.send_header(name, value)
                     self.end_headers()
                     self.wfile.write(data)

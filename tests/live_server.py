@@ -50,9 +50,12 @@ def migrate(env: dict[str, str]) -> None:
 
 
 @contextmanager
-def daphne(env: dict[str, str], *, wait_path: str = "/health") -> Iterator[str]:
-    """Serve the app with daphne; yields its base URL once `wait_path` answers."""
-    port = free_port()
+def daphne(
+    env: dict[str, str], *, wait_path: str = "/health", port: int | None = None
+) -> Iterator[str]:
+    """Serve the app with daphne (on `port`, or a free one); yields its base URL once
+    `wait_path` answers."""
+    port = port or free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), APP],
         cwd=ROOT,

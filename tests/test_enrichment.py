@@ -268,6 +268,24 @@ def test_adding_while_tmdb_is_configured_marks_the_item_pending(room, tmdb_on):
     assert response.json()["enrichment"] == "pending"
 
 
+def test_a_new_year_for_an_unmatched_item_asks_tmdb_again(room, tmdb_on):
+    item = _enrich(room.add_item("Solaris"), tmdb_on)
+    assert item.enrichment == Enrichment.UNMATCHED
+    response = room.client("alice").patch(f"/api/queue/{item.pk}", {"year": 2002}, format="json")
+    assert response.json()["enrichment"] == "pending"
+    assert _enrich(QueueItem.objects.get(pk=item.pk), tmdb_on).tmdb_id == 2103
+
+
+def test_a_new_tmdb_id_asks_again_and_a_new_title_of_a_known_film_does_not(room, tmdb_on):
+    item = _enrich(room.add_item("Heat", tmdb_id=949), tmdb_on)
+    retitled = room.client("alice").patch(
+        f"/api/queue/{item.pk}", {"title": "Heat (1995)"}, format="json"
+    )
+    assert retitled.json()["enrichment"] == "enriched"
+    moved = room.client("alice").patch(f"/api/queue/{item.pk}", {"tmdb_id": 27205}, format="json")
+    assert moved.json()["enrichment"] == "pending"
+
+
 def test_adding_without_tmdb_leaves_enrichment_blank(room):
     response = room.client("bob").post(
         "/api/queue", {"room_id": room.room.pk, "title": "Heat"}, format="json"

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "history",
     "selection",
     "realtime",
+    "web",
 ]
 
 MIDDLEWARE = [

@@ -18,7 +18,7 @@ api_patterns = [
 ]
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", include("web.urls")),
     path("health", views.health, name="health"),
     path("api/", include(api_patterns)),
     # Anything else under /api/ is a JSON 404, never an HTML page.

@@ -1,6 +1,5 @@
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, JsonResponse
-from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from realtime.feed import feed
@@ -26,8 +25,3 @@ def health(request: HttpRequest) -> JsonResponse:
             "realtime_subscribers": feed.subscriber_count(),
         }
     )
-
-
-@require_GET
-def home(request: HttpRequest):
-    return render(request, "home.html")

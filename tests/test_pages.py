@@ -1,0 +1,159 @@
+"""The site's pages as the server renders them: who gets which page, what they embed, and the
+headers that keep them safe and fresh. (What people do on them is in test_ui.py.)"""
+
+import json
+import re
+
+import pytest
+from django.test import Client
+
+from rooms.ratelimit import TOO_MANY_FAILURES
+from rooms.services import member_remove
+from rooms.tokens import cookie_name, screen_token
+from tests.factories import make_room
+from web import invite
+
+
+@pytest.fixture
+def room(db):
+    return make_room("alice", "bob")
+
+
+def browser(setup=None, token: str | None = None) -> Client:
+    """A browser, holding the room's cookie with `token` if given."""
+    client = Client()
+    if setup is not None and token is not None:
+        client.cookies[cookie_name(setup.room.pk)] = token
+    return client
+
+
+def config(response) -> dict:
+    found = re.search(r'<script id="wq-config" type="application/json">(.*?)</script>',
+                      response.content.decode(), re.S)  # fmt: skip
+    return json.loads(found.group(1))
+
+
+def test_the_home_page_lists_the_rooms_this_browser_is_in(room):
+    other = make_room("carol", name="Book club")
+    client = browser(room, room.tokens["bob"])
+    client.cookies[cookie_name(other.room.pk)] = "forged"
+    page = client.get("/").content.decode()
+    assert "Friday Night Movies" in page
+    assert re.search(r"as\s+Bob", page)
+    assert "Book club" not in page
+
+
+def test_the_code_field_goes_to_the_join_form_ignoring_case_and_spaces(room):
+    code = room.room.code
+    response = browser().get("/join", {"code": f" {code[:3].lower()} {code[3:]} "})
+    assert (response.status_code, response["Location"]) == (302, f"/join/{code}")
+    assert browser().get(f"/join/{code.lower()}")["Location"] == f"/join/{code}"
+
+
+def test_the_join_form_offers_the_places_not_yet_claimed(room):
+    room.client("alice").post(
+        f"/api/rooms/{room.room.pk}/members", {"user_id": "dave", "name": "Dave"}, format="json"
+    )
+    page = browser().get(f"/join/{room.room.code}").content.decode()
+    assert "I'm Dave" in page
+    assert "I'm Bob" not in page
+
+
+def test_an_unknown_code_is_a_404_page_that_counts_against_the_address(db, settings):
+    settings.JOIN_FAILURE_RATE = (2, 86400)
+    for _ in range(2):
+        response = browser().get("/join/ZZZZZZ")
+        assert response.status_code == 404
+        assert "No room has this code" in response.content.decode()
+    limited = browser().get("/join/ZZZZZZ")
+    assert limited.status_code == 429
+    assert TOO_MANY_FAILURES in limited.content.decode()
+
+
+def test_a_member_gets_the_room_with_their_token_handed_to_its_script(room):
+    response = browser(room, room.tokens["bob"]).get(f"/r/{room.room.pk}")
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "no-store"
+    handed = config(response)
+    assert (handed["room_id"], handed["token"], handed["you"]["user_id"]) == (
+        room.room.pk,
+        room.tokens["bob"],
+        "bob",
+    )
+
+
+@pytest.mark.parametrize("path", ["", "/history", "/tv"])
+def test_without_the_cookie_a_room_page_asks_for_the_code_and_shows_none(room, path):
+    response = browser().get(f"/r/{room.room.pk}{path}")
+    assert response.status_code == 403
+    assert room.room.code not in response.content.decode()
+
+
+def test_a_removed_members_cookie_is_refused_and_cleared(room):
+    token = room.tokens["bob"]
+    member_remove(room=room.room, by=None, user_id="bob")
+    response = browser(room, token).get(f"/r/{room.room.pk}")
+    assert response.status_code == 403
+    assert response.cookies[cookie_name(room.room.pk)]["max-age"] == 0
+
+
+def test_a_screen_is_sent_to_the_tv_and_may_read_the_history(room):
+    client = browser(room, screen_token(room.room))
+    assert client.get(f"/r/{room.room.pk}")["Location"] == f"/r/{room.room.pk}/tv"
+    tv = client.get(f"/r/{room.room.pk}/tv")
+    assert tv.status_code == 200
+    assert config(tv)["you"] is None
+    assert client.get(f"/r/{room.room.pk}/history").status_code == 200
+
+
+def test_a_room_that_does_not_exist_is_a_404(db):
+    assert browser().get(f"/r/{'0' * 24}").status_code == 404
+    assert browser().get("/r/not-an-id").status_code == 404
+
+
+def test_pages_carry_a_policy_that_runs_only_the_apps_own_scripts(room):
+    for path in ("/", f"/join/{room.room.code}", f"/r/{room.room.pk}"):
+        response = browser(room, room.tokens["alice"]).get(path)
+        policy = response["Content-Security-Policy"]
+        assert "script-src 'self'" in policy
+        assert "frame-ancestors 'none'" in policy
+        assert "unsafe-inline" not in policy
+
+
+def test_the_invite_shows_the_lan_address_to_a_host_on_localhost(room, monkeypatch):
+    monkeypatch.setattr(invite, "lan_address", lambda: "192.168.1.20")
+    host = browser(room, room.tokens["alice"]).get(f"/r/{room.room.pk}", HTTP_HOST="localhost:8000")
+    links = re.findall(r'class="invite-link" href="([^"]+)"', host.content.decode())
+    assert links == [
+        f"http://192.168.1.20:8000/join/{room.room.code}",
+        f"http://localhost:8000/join/{room.room.code}",
+    ]
+    friend = browser(room, room.tokens["bob"]).get(
+        f"/r/{room.room.pk}", HTTP_HOST="192.168.1.20:8000"
+    )
+    links = re.findall(r'class="invite-link" href="([^"]+)"', friend.content.decode())
+    assert links == [f"http://192.168.1.20:8000/join/{room.room.code}"]
+
+
+def test_the_qr_code_encodes_the_join_link(room):
+    svg = invite.qr_svg("http://192.168.1.20:8000/join/ABC234")
+    assert svg.startswith('<svg viewBox="0 0 ')
+    assert 'class="qr"' in svg
+    assert invite.qr_svg("http://192.168.1.20:8000/join/ABC235") != svg
+
+
+def test_the_service_worker_is_served_from_the_root_and_never_cached(db):
+    response = browser().get("/sw.js")
+    assert response["Content-Type"].startswith("text/javascript")
+    assert (response["Cache-Control"], response["Service-Worker-Allowed"]) == ("no-cache", "/")
+    body = response.content.decode()
+    shell = json.loads(re.search(r"const SHELL = (\[.*?\]);", body).group(1))
+    assert "/offline" in shell
+    assert all(path.startswith("/static/web/") for path in shell[1:])
+    assert not [path for path in shell if "/api/" in path]
+
+
+def test_the_manifest_names_the_app_and_its_icons(db):
+    manifest = browser().get("/manifest.webmanifest").json()
+    assert (manifest["name"], manifest["display"]) == ("WatchQueue", "standalone")
+    assert [icon["purpose"] for icon in manifest["icons"]] == ["any", "any", "maskable"]

@@ -1,0 +1,506 @@
+"""The web UI as its people use it: in headless Chromium, against a real daphne process and a
+local server that speaks TMDB's JSON (and draws the posters), with every member in a browser
+context of their own, as on their own phone."""
+
+import re
+import subprocess
+import sys
+from urllib.parse import urlparse
+
+import pytest
+import requests
+from playwright.sync_api import expect
+
+from tests.browser import LAPTOP, PHONE, TV, Watched, chromium, screenshot
+from tests.fake_tmdb import FakeTMDB
+from tests.live_server import ROOT, daphne, free_port, migrate, server_env
+
+KEY = "v3-SECRET-KEY-0123456789"
+# Poster images of rooms made before this run's fake existed are unreachable; nothing else may fail.
+UNREACHABLE = "net::ERR_"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    with FakeTMDB(key=KEY, images=True) as tmdb:
+        env = server_env(tmp_path_factory.mktemp("ui"), TMDB_API_KEY=KEY, TMDB_API_URL=tmdb.url)
+        migrate(env)
+        with daphne(env) as base:
+            yield base
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as browser:
+        yield browser
+
+
+def member_context(browser, base: str, viewport=PHONE):
+    context = browser.new_context(viewport=viewport, base_url=base)
+    context.set_default_timeout(10_000)
+    return context
+
+
+def api_room(base: str, *members: str, **settings) -> tuple[dict, dict[str, str]]:
+    """A room made over the API: the first of `members` hosts, the others have joined."""
+    created = requests.post(
+        f"{base}/api/rooms",
+        json={
+            "name": "Movie night",
+            "members": [{"user_id": members[0], "name": members[0].title(), "avatar": "🦊"}],
+            "settings": settings,
+        },
+        timeout=5,
+    ).json()
+    tokens = {members[0]: created["token"]}
+    for user_id in members[1:]:
+        joined = requests.post(
+            f"{base}/api/rooms/{created['room']['code']}/join",
+            json={"user_id": user_id, "name": user_id.title(), "avatar": "🐻"},
+            timeout=5,
+        ).json()
+        tokens[user_id] = joined["token"]
+    return created["room"], tokens
+
+
+def as_member(browser, base: str, room: dict, token: str, viewport=PHONE):
+    """A browser that already holds a member's cookie, as after joining."""
+    context = member_context(browser, base, viewport)
+    context.add_cookies([{"name": f"wq_{room['id']}", "value": token, "url": base}])
+    page = context.new_page()
+    return context, page, Watched(page)
+
+
+def add(base: str, room: dict, token: str, title: str, **fields) -> dict:
+    return requests.post(
+        f"{base}/api/queue",
+        json={"room_id": room["id"], "title": title, **fields},
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=5,
+    ).json()
+
+
+def card(page, title: str):
+    return page.locator("#queue .item").filter(has=page.get_by_role("heading", name=title))
+
+
+# An evening, end to end
+
+
+def test_an_evening_two_friends_and_the_tv(site, browser):
+    alice_ctx = member_context(browser, site)
+    alice = alice_ctx.new_page()
+    alice_watch = Watched(alice)
+
+    # Alice creates the room on her phone and lands in it with the invite open.
+    alice.goto("/")
+    alice.fill("#room-name", "Friday Night Movies")
+    alice.fill("#your-name", "Alice")
+    alice.locator(".avatar-option").nth(0).click()
+    alice.get_by_role("button", name="Create the room").click()
+    alice.wait_for_url(re.compile(r"/r/[0-9a-f]{24}$"))
+    invite = alice.locator("#invite-dialog")
+    expect(invite).to_be_visible()
+    code = invite.locator(".big-code").inner_text().strip()
+    assert re.fullmatch(r"[2-9A-HJKMNP-Z]{6}", code)
+    links = invite.locator(".invite-link").all_inner_texts()
+    assert any(link.endswith(f"/join/{code}") and urlparse(link).netloc for link in links)
+    assert invite.locator(".qr-frame svg").count() == len(links)
+    alice.keyboard.press("Escape")
+    room_url = alice.url
+
+    # Bob types the code in lower case with a space; it lands on the join form.
+    bob_ctx = member_context(browser, site, LAPTOP)
+    bob = bob_ctx.new_page()
+    bob_watch = Watched(bob)
+    bob.goto("/")
+    bob.fill("#code", f"{code[:3].lower()} {code[3:].lower()}")
+    bob.get_by_role("button", name="Find the room").click()
+    bob.wait_for_url(f"**/join/{code}")
+    expect(bob.locator("#join-title")).to_have_text("Friday Night Movies")
+    bob.fill("#your-name", "Bob")
+    bob.get_by_role("button", name="Join Friday Night Movies").click()
+    bob.wait_for_url(room_url)
+    expect(alice.locator("#presence-list")).to_contain_text("Bob")
+    expect(bob.locator("#presence-list")).to_contain_text("Bob (you)")
+
+    # The living-room TV opens the join link and becomes the room's screen.
+    tv_ctx = member_context(browser, site, TV)
+    tv = tv_ctx.new_page()
+    tv_watch = Watched(tv)
+    tv.goto(f"/join/{code}")
+    tv.get_by_text("Is this the living-room TV?").click()
+    tv.get_by_role("button", name="Use this screen as the TV").click()
+    tv.wait_for_url(f"{room_url}/tv")
+    expect(tv.locator(".tv-code")).to_have_text(code)
+    expect(tv.locator("#conn")).to_have_attribute("data-state", "live")
+
+    # Alice adds a film from TMDB's suggestions, with the keyboard.
+    alice.fill("#add-title", "incep")
+    expect(alice.locator("#suggestions [role=option]").first).to_contain_text("Inception")
+    alice.keyboard.press("ArrowDown")
+    alice.keyboard.press("Enter")
+    # Bob sees it arrive, then fill in from TMDB, without reloading.
+    expect(card(bob, "Inception").locator(".item-meta")).to_have_text("2010 · 2 h 28 min · Film")
+    expect(card(bob, "Inception").locator("img.poster")).to_have_count(1)
+
+    # Bob votes; Alice's phone and the TV see it move.
+    card(bob, "Inception").get_by_role("button", name=re.compile("Vote up Inception")).click()
+    up = card(alice, "Inception").locator(".vote-button.up")
+    expect(up.locator(".vote-count")).to_have_text("1")
+    expect(card(alice, "Inception").locator(".voters li.up")).to_have_attribute(
+        "title", "Bob voted up"
+    )
+    expect(alice.locator("#announce-polite")).to_contain_text("Bob voted up Inception")
+    expect(tv.locator(".tv-item").first.locator(".score")).to_have_text("+1")
+
+    # A second film overtakes the first on every screen.
+    alice.fill("#add-title", "Heat")
+    alice.keyboard.press("Escape")
+    alice.get_by_role("button", name="Add", exact=True).click()
+    expect(card(bob, "Heat")).to_have_count(1)
+    card(alice, "Heat").get_by_role("button", name=re.compile("Vote up Heat")).click()
+    card(bob, "Heat").get_by_role("button", name=re.compile("Vote up Heat")).click()
+    expect(tv.locator(".tv-item h3").first).to_have_text("Heat")
+    expect(bob.locator("#queue .item h3").first).to_have_text("Heat")
+
+    # A refused duplicate is explained in words.
+    bob.fill("#add-title", "inception")
+    bob.keyboard.press("Escape")
+    bob.get_by_role("button", name="Add", exact=True).click()
+    expect(bob.locator(".toast.error")).to_contain_text("Inception is already in the queue")
+    assert bob.locator("#queue .item").count() == 2
+
+    # Alice picks by highest votes; the pick is revealed on both phones and the TV.
+    alice.select_option("#pick-mode", "highest_votes")
+    alice.locator("#pick-button").click()
+    for page in (alice, bob, tv):
+        expect(page.locator("#reveal-dialog")).to_be_visible()
+        expect(page.locator("#reveal-title")).to_have_text("Heat", timeout=10_000)
+        expect(page.locator("#reveal-reason")).to_contain_text("best score, +2")
+    expect(alice.locator("#announce-assertive")).to_have_text("Picked: Heat.")
+    screenshot(tv, "tv-reveal", {"tv": TV})
+    for page in (alice, bob):
+        page.locator("#reveal-close").click()
+    tv.keyboard.press("Escape")
+
+    # Bob reloads: still in the room, as himself.
+    bob.reload()
+    expect(bob.locator("#presence-list")).to_contain_text("Bob (you)")
+    expect(bob.locator("#queue .item")).to_have_count(2)
+
+    # A voting round counts down everywhere.
+    alice.locator("#round-start").click()
+    expect(bob.locator("#countdown")).to_have_text(re.compile(r"^[01]:\d\d$"))
+    expect(tv.locator("#round-live")).to_be_visible()
+    expect(tv.locator("#countdown")).to_have_text(re.compile(r"^[01]:\d\d$"))
+
+    # They watch Heat; Bob rates it in the history, and Alice sees his stars arrive.
+    heat = card(alice, "Heat")
+    heat.locator(".item-menu summary").click()
+    heat.get_by_role("button", name="Mark as watched").click()
+    expect(card(bob, "Heat")).to_have_count(0)
+    alice.get_by_role("link", name="History").click()
+    bob.get_by_role("link", name="History").click()
+    entry = bob.locator(".entry").filter(has_text="Heat (1995)")
+    entry.locator("label[title='4 stars']").click()
+    entry.locator("textarea").fill("The bank job!")
+    entry.get_by_role("button", name="Save").click()
+    expect(bob.locator(".toast")).to_contain_text("Rating saved.")
+    alices_entry = alice.locator(".entry").filter(has_text="Heat (1995)")
+    expect(alices_entry.locator(".ratings")).to_contain_text("The bank job!")
+    expect(alices_entry.locator(".average")).to_contain_text("4 from 1 rating")
+
+    assert alice_watch.clean() == []
+    assert bob_watch.clean("409 (Conflict)") == []  # the refused duplicate, shown above
+    assert tv_watch.clean() == []
+    for context in (alice_ctx, bob_ctx, tv_ctx):
+        context.close()
+
+
+# Every page, as it looks
+
+
+def test_every_page_fits_a_phone_and_a_tv_and_is_photographed(site, browser):
+    room, tokens = api_room(site, "alice", "bob")
+    heat = add(site, room, tokens["alice"], "Heat", tmdb_id=949)
+    add(site, room, tokens["bob"], "Inception")
+    add(site, room, tokens["bob"], "Our holiday video")
+    requests.post(
+        f"{site}/api/votes",
+        json={"item_id": heat["id"], "vote": "up"},
+        headers={"Authorization": f"Bearer {tokens['bob']}"},
+        timeout=5,
+    )
+    watched = add(site, room, tokens["alice"], "Game of Thrones", media_type="tv", tmdb_id=1399)
+    requests.post(
+        f"{site}/api/queue/{watched['id']}/watched",
+        headers={"Authorization": f"Bearer {tokens['alice']}"},
+        timeout=5,
+    )
+    context, page, watch = as_member(browser, site, room, tokens["alice"])
+    pages = {
+        "home": "/",
+        "join": f"/join/{room['code']}",
+        "room": f"/r/{room['id']}",
+        "history": f"/r/{room['id']}/history",
+        "tv": f"/r/{room['id']}/tv",
+        "not-in-room": f"/r/{'0' * 24}",
+    }
+    for name, path in pages.items():
+        page.goto(path)
+        if name in ("room", "tv"):
+            expect(page.locator("#conn")).to_have_attribute("data-state", "live")
+            expect(page.locator("img.poster").first).to_be_visible()
+        if name == "history":
+            expect(page.locator(".entry")).to_have_count(1)
+        page.set_viewport_size(PHONE)
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{name} scrolls sideways by {overflow}px at 360px"
+        for shot in screenshot(page, name):
+            assert shot.stat().st_size > 5_000
+    assert watch.clean("404 (Not Found)") == []  # the page of a room that does not exist
+    context.close()
+
+
+# Staying live
+
+
+def test_the_room_says_it_is_offline_and_catches_up_after_a_server_restart(tmp_path, browser):
+    env = server_env(tmp_path)
+    migrate(env)
+    port = free_port()
+    with daphne(env, port=port) as base:
+        room, tokens = api_room(base, "alice")
+        context, page, _ = as_member(browser, base, room, tokens["alice"])
+        page.goto(f"/r/{room['id']}")
+        expect(page.locator("#conn")).to_have_attribute("data-state", "live")
+    expect(page.locator("#conn")).to_have_attribute("data-state", "offline")
+    expect(page.locator("#conn")).to_contain_text("Offline")
+    # While the server is down, another process changes the room.
+    subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "shell",
+            "-c",
+            "from rooms.models import Room; from queues.services import queue_item_add; "
+            f"room = Room.objects.get(pk='{room['id']}'); "
+            "queue_item_add(room=room, by=room.members.get(user_id='alice'), title='Alien')",
+        ],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    with daphne(env, port=port):
+        expect(page.locator("#conn")).to_have_attribute("data-state", "live", timeout=30_000)
+        expect(card(page, "Alien")).to_have_count(1)
+    context.close()
+
+
+# Using it without a mouse, on a small screen, with a screen reader
+
+
+def test_a_keyboard_reaches_every_vote_with_a_visible_focus(site, browser):
+    room, tokens = api_room(site, "alice")
+    add(site, room, tokens["alice"], "Heat")
+    context, page, watch = as_member(browser, site, room, tokens["alice"])
+    page.goto(f"/r/{room['id']}")
+    expect(page.locator("#conn")).to_have_attribute("data-state", "live")
+    focused = None
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        focused = page.evaluate("document.activeElement.getAttribute('aria-label') || ''")
+        if focused.startswith("Vote up Heat"):
+            break
+    assert focused.startswith("Vote up Heat")
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline == "solid"
+    page.keyboard.press("Enter")
+    expect(card(page, "Heat").locator(".vote-button.up")).to_have_attribute("aria-pressed", "true")
+    expect(card(page, "Heat").locator(".score")).to_have_text("+1")
+    # The button kept its focus through the update.
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')").startswith(
+        "Vote up Heat"
+    )
+    assert watch.clean() == []
+    context.close()
+
+
+CONTRAST = """
+(selector) => {
+  const channel = (c) => {
+    c /= 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  };
+  const lum = ([r, g, b]) => 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+  const rgb = (text) => text.match(/[\\d.]+/g).slice(0, 4).map(Number);
+  const background = (element) => {
+    for (let node = element; node; node = node.parentElement) {
+      const value = rgb(getComputedStyle(node).backgroundColor);
+      if (value.length < 4 || value[3] > 0.5) return value.slice(0, 3);
+    }
+    return [14, 16, 22];
+  };
+  const shown = [...document.querySelectorAll(selector)].filter((e) => e.offsetParent);
+  return shown.map((element) => {
+    const [a, b] = [lum(rgb(getComputedStyle(element).color)), lum(background(element))];
+    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    return { text: element.textContent.trim().slice(0, 30), ratio };
+  });
+}
+"""
+
+
+def test_text_has_contrast_and_buttons_are_big_enough_for_thumbs(site, browser):
+    room, tokens = api_room(site, "alice")
+    add(site, room, tokens["alice"], "Heat")
+    context, page, _ = as_member(browser, site, room, tokens["alice"])
+    page.goto(f"/r/{room['id']}")
+    expect(card(page, "Heat")).to_have_count(1)
+    texts = page.evaluate(
+        CONTRAST, "h1, h2, h3, p, label, .button, .vote-button, .item-meta, .muted, .hint"
+    )
+    assert len(texts) > 10
+    assert [t for t in texts if t["ratio"] < 4.5] == []
+    sizes = page.evaluate(
+        """[...document.querySelectorAll('main button, main a.button, main summary, header button')]
+           .filter((e) => e.offsetParent)
+           .map((e) => ({ name: e.getAttribute('aria-label') || e.textContent.trim(),
+                          height: e.getBoundingClientRect().height,
+                          width: e.getBoundingClientRect().width }))"""
+    )
+    assert len(sizes) > 5
+    assert [s for s in sizes if min(s["height"], s["width"]) < 44] == []
+    context.close()
+
+
+def test_screen_readers_hear_what_others_do_and_each_pick(site, browser):
+    room, tokens = api_room(site, "alice", "bob")
+    item = add(site, room, tokens["alice"], "Heat")
+    context, page, _ = as_member(browser, site, room, tokens["alice"])
+    page.goto(f"/r/{room['id']}")
+    expect(page.locator("#conn")).to_have_attribute("data-state", "live")
+    assert page.locator("#announce-polite").get_attribute("aria-live") == "polite"
+    assert page.locator("#announce-assertive").get_attribute("aria-live") == "assertive"
+    bob = {"Authorization": f"Bearer {tokens['bob']}"}
+    add(site, room, tokens["bob"], "Alien")
+    expect(page.locator("#announce-polite")).to_have_text("Bob added Alien.")
+    requests.post(
+        f"{site}/api/votes", json={"item_id": item["id"], "vote": "down"}, headers=bob, timeout=5
+    )
+    expect(page.locator("#announce-polite")).to_have_text("Bob voted down Heat. Score -1.")
+    requests.post(
+        f"{site}/api/queue/room/{room['id']}/select",
+        json={"mode": "highest_votes"},
+        headers=bob,
+        timeout=5,
+    )
+    expect(page.locator("#announce-assertive")).to_have_text("Picked: Alien.")
+    context.close()
+
+
+# Failures, in words
+
+
+def test_a_refused_revote_is_explained_and_the_vote_put_back(site, browser):
+    room, tokens = api_room(site, "alice", allow_revotes=False)
+    add(site, room, tokens["alice"], "Heat")
+    context, page, _ = as_member(browser, site, room, tokens["alice"])
+    page.goto(f"/r/{room['id']}")
+    heat = card(page, "Heat")
+    heat.locator(".vote-button.up").click()
+    expect(heat.locator(".score")).to_have_text("+1")
+    heat.locator(".vote-button.down").click()
+    expect(page.locator(".toast.error")).to_contain_text("does not allow changing a vote")
+    expect(heat.locator(".score")).to_have_text("+1")
+    expect(heat.locator(".vote-button.up")).to_have_attribute("aria-pressed", "true")
+    expect(heat.locator(".vote-button.down")).to_have_attribute("aria-pressed", "false")
+    context.close()
+
+
+def test_a_member_removed_by_the_host_is_told_and_forgotten(site, browser):
+    room, tokens = api_room(site, "alice", "bob")
+    host_ctx, host, _ = as_member(browser, site, room, tokens["alice"], LAPTOP)
+    bob_ctx, bob, _ = as_member(browser, site, room, tokens["bob"])
+    bob.goto(f"/r/{room['id']}")
+    host.goto(f"/r/{room['id']}")
+    expect(bob.locator("#conn")).to_have_attribute("data-state", "live")
+    host.locator("#room-menu-button").click()
+    host.once("dialog", lambda dialog: dialog.accept())
+    host.get_by_role("button", name="Remove Bob").click()
+    expect(bob.locator("#room-banner")).to_contain_text("You were removed from this room.")
+    bob.reload()
+    expect(bob.get_by_role("heading", name="Not in this room")).to_be_visible()
+    assert not [c for c in bob_ctx.cookies() if c["name"] == f"wq_{room['id']}"]
+    host_ctx.close()
+    bob_ctx.close()
+
+
+def test_the_hosts_settings_reach_everyone_and_close_the_room(site, browser):
+    room, tokens = api_room(site, "alice", "bob")
+    host_ctx, host, _ = as_member(browser, site, room, tokens["alice"], LAPTOP)
+    bob_ctx, bob, _ = as_member(browser, site, room, tokens["bob"])
+    bob.goto(f"/r/{room['id']}")
+    host.goto(f"/r/{room['id']}")
+    host.locator("#room-menu-button").click()
+    host.fill("#settings-name", "Saturday")
+    host.select_option("#settings-mode", "round_robin")
+    host.get_by_role("button", name="Save settings").click()
+    expect(bob.locator("#room-name")).to_have_text("Saturday")
+    expect(bob.locator("#pick-mode")).to_have_value("round_robin")
+    host.once("dialog", lambda dialog: dialog.accept())
+    host.get_by_role("button", name="Close the room").click()
+    expect(bob.locator("#room-banner")).to_contain_text("This room is closed")
+    expect(bob.locator("#pick-button")).to_be_disabled()
+    expect(bob.locator("#add-title")).to_be_disabled()
+    expect(bob.locator("#round-start")).to_be_disabled()
+    host_ctx.close()
+    bob_ctx.close()
+
+
+def test_a_visitor_without_the_rooms_cookie_is_asked_for_the_code(site, browser):
+    room, _ = api_room(site, "alice")
+    context = member_context(browser, site)
+    page = context.new_page()
+    response = page.goto(f"/r/{room['id']}")
+    assert response.status == 403
+    expect(page.get_by_role("heading", name="Not in this room")).to_be_visible()
+    assert room["code"] not in page.content()
+    context.close()
+
+
+# Installable, and honest offline
+
+
+def test_the_app_installs_and_its_shell_opens_offline_but_never_stale_data(site, browser):
+    manifest = requests.get(f"{site}/manifest.webmanifest", timeout=5)
+    assert manifest.headers["Content-Type"] == "application/manifest+json"
+    body = manifest.json()
+    assert (body["display"], body["start_url"]) == ("standalone", "/")
+    sizes = {icon["sizes"] for icon in body["icons"]}
+    assert {"192x192", "512x512"} <= sizes
+    for icon in body["icons"]:
+        image = requests.get(site + icon["src"], timeout=5)
+        assert (image.status_code, image.headers["Content-Type"]) == (200, "image/png")
+        width, height = int.from_bytes(image.content[16:20]), int.from_bytes(image.content[20:24])
+        assert f"{width}x{height}" == icon["sizes"]
+
+    room, tokens = api_room(site, "alice")
+    context, page, _ = as_member(browser, site, room, tokens["alice"])
+    page.goto(f"/r/{room['id']}")
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    cached = page.evaluate(
+        """caches.keys().then((keys) => Promise.all(keys.map((key) => caches.open(key)
+             .then((cache) => cache.keys()).then((requests) => requests.map((r) => r.url)))))
+             .then((lists) => lists.flat())"""
+    )
+    paths = {urlparse(url).path for url in cached}
+    assert {"/offline", "/static/web/app.css", "/static/web/js/room.js"} <= paths
+    assert not [path for path in paths if path.startswith(("/api/", "/r/", "/ws/"))]
+    context.set_offline(True)
+    page.goto(f"/r/{room['id']}")
+    expect(page.get_by_role("heading", name="You're offline")).to_be_visible()
+    context.close()

@@ -1,0 +1,66 @@
+// The REST API, as every page's script calls it: JSON in and out, the member's token in the
+// Authorization header (never in a URL), and every failure as an ApiError whose `detail` is the
+// server's sentence for people.
+
+export class ApiError extends Error {
+  constructor(status, body) {
+    super(body.detail || `The server answered ${status}.`);
+    this.status = status;
+    this.code = body.error;
+    this.detail = this.message;
+    this.fields = body.fields || {};
+    this.body = body;
+  }
+}
+
+const OFFLINE = "Could not reach the server. Check your connection; the page reconnects by itself.";
+let token = null;
+
+export function useToken(value) {
+  token = value;
+}
+
+export async function api(method, path, body, { signal } = {}) {
+  const headers = { Accept: "application/json" };
+  if (token) headers.Authorization = `Bearer ${token}`;
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  let response;
+  try {
+    response = await fetch(`/api${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      cache: "no-store",
+      credentials: "omit",
+      signal,
+    });
+  } catch (error) {
+    if (error.name === "AbortError") throw error;
+    throw new ApiError(0, { error: "offline", detail: OFFLINE });
+  }
+  if (response.status === 204) return null;
+  let data = null;
+  try {
+    data = await response.json();
+  } catch {
+    data = null;
+  }
+  if (!response.ok) {
+    throw new ApiError(response.status, data && typeof data === "object" ? data : { error: `http_${response.status}` });
+  }
+  return data;
+}
+
+// A browser keeps its token for each room in a cookie, so that a reload, or a visit days later,
+// finds the member still in the room. The server reads it to render the room's pages and to
+// accept the page's WebSocket; nothing else is authenticated by it.
+const YEAR_AND_A_MONTH = 400 * 24 * 3600;
+
+export function rememberToken(roomId, value) {
+  const secure = location.protocol === "https:" ? "; Secure" : "";
+  document.cookie = `wq_${roomId}=${value}; Path=/; Max-Age=${YEAR_AND_A_MONTH}; SameSite=Lax${secure}`;
+}
+
+export function forgetToken(roomId) {
+  document.cookie = `wq_${roomId}=; Path=/; Max-Age=0; SameSite=Lax`;
+}

@@ -1,0 +1,61 @@
+// The join page, where a join link or QR code lands: pick who you are and come in, or make this
+// device the room's TV screen.
+import { api, rememberToken } from "./api.js";
+import { busy, showFieldErrors } from "./forms.js";
+
+const form = document.getElementById("join-form");
+const nameInput = document.getElementById("your-name");
+
+if (form) {
+  const errorBox = document.getElementById("join-error");
+  const code = form.dataset.code;
+
+  // Claiming a listed place fills in the name and avatar the host gave it.
+  for (const place of form.querySelectorAll("input[name=user_id]")) {
+    place.addEventListener("change", () => {
+      if (!place.checked || !place.value) return;
+      nameInput.value = place.dataset.name;
+      const avatar = form.querySelector(`input[name=avatar][value="${CSS.escape(place.dataset.avatar)}"]`);
+      if (avatar) avatar.checked = true;
+    });
+  }
+
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const data = new FormData(form);
+    const body = { name: nameInput.value.trim(), avatar: data.get("avatar") || "" };
+    if (data.get("user_id")) body.user_id = data.get("user_id");
+    if (!body.name) {
+      nameInput.setAttribute("aria-invalid", "true");
+      nameInput.focus();
+      errorBox.textContent = "Tell your friends who you are.";
+      errorBox.hidden = false;
+      return;
+    }
+    busy(form, true);
+    try {
+      const joined = await api("POST", `/rooms/${encodeURIComponent(code)}/join`, body);
+      rememberToken(joined.room.id, joined.token);
+      location.assign(`/r/${joined.room.id}`);
+    } catch (error) {
+      showFieldErrors(form, errorBox, error, { name: "your-name" });
+      busy(form, false);
+    }
+  });
+}
+
+const screenButton = document.getElementById("screen-button");
+screenButton.addEventListener("click", async () => {
+  const errorBox = document.getElementById("screen-error");
+  screenButton.disabled = true;
+  try {
+    const opened = await api("POST", `/rooms/${encodeURIComponent(screenButton.dataset.code)}/screen`);
+    // A member's own device keeps its member token: it can show the TV view with that.
+    if (!screenButton.dataset.member) rememberToken(opened.room.id, opened.token);
+    location.assign(`/r/${opened.room.id}/tv`);
+  } catch (error) {
+    errorBox.textContent = error.detail || String(error);
+    errorBox.hidden = false;
+    screenButton.disabled = false;
+  }
+});

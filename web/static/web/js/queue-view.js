@@ -1,0 +1,194 @@
+// The queue as cards, one per item, kept in place between updates: a card's buttons keep focus
+// while its counts change, and cards glide to their new place when the order changes.
+import { avatar, h, itemFacts, poster, providersLine } from "./ui.js";
+
+const reduceMotion = () => window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+
+export class QueueView {
+  // actions: { vote(item, kind), menu(item) -> [{label, run, danger}] }
+  constructor(list, { state, actions }) {
+    this.list = list;
+    this.state = state;
+    this.actions = actions;
+    this.cards = new Map();
+  }
+
+  render() {
+    const items = this.state.queued();
+    const ids = new Set(items.map((item) => item.id));
+    for (const [id, card] of this.cards) {
+      if (!ids.has(id)) {
+        card.element.remove();
+        this.cards.delete(id);
+      }
+    }
+    const before = new Map([...this.cards].map(([id, card]) => [id, card.element.getBoundingClientRect().top]));
+    const focused = document.activeElement;
+    items.forEach((item, index) => {
+      let card = this.cards.get(item.id);
+      if (!card) {
+        card = this.build(item);
+        this.cards.set(item.id, card);
+      }
+      this.update(card, item, index);
+      const here = this.list.children[index];
+      if (here !== card.element) this.list.insertBefore(card.element, here || null);
+    });
+    if (focused && document.contains(focused) && document.activeElement !== focused) focused.focus({ preventScroll: true });
+    if (!reduceMotion()) {
+      for (const [id, card] of this.cards) {
+        const top = before.get(id);
+        if (top === undefined) continue;
+        const moved = top - card.element.getBoundingClientRect().top;
+        if (Math.abs(moved) > 1) {
+          card.element.animate([{ transform: `translateY(${moved}px)` }, { transform: "none" }], { duration: 320, easing: "ease-out" });
+        }
+      }
+    }
+    return items.length;
+  }
+
+  build(item) {
+    const refs = {};
+    const voteButton = (kind) =>
+      h(
+        "button",
+        { class: `vote-button ${kind}`, type: "button", "aria-pressed": "false", onclick: () => this.actions.vote(this.state.items.get(item.id), kind) },
+        h("span", { class: "glyph", "aria-hidden": "true", text: kind === "up" ? "👍" : "👎" }),
+        (refs[`${kind}Count`] = h("span", { class: "vote-count" })),
+      );
+    const element = h(
+      "li",
+      { class: "item", dataset: { id: item.id } },
+      (refs.poster = h("div", { class: "item-poster" })),
+      h(
+        "div",
+        { class: "item-body" },
+        (refs.title = h("h3", { class: "item-title" })),
+        (refs.meta = h("p", { class: "item-meta" })),
+        (refs.genres = h("ul", { class: "item-genres", "aria-label": "Genres" })),
+        (refs.providers = h("div", {})),
+        (refs.added = h("p", { class: "item-added" })),
+        (refs.note = h("p", { class: "item-note", hidden: true })),
+      ),
+      h(
+        "div",
+        { class: "item-bottom" },
+        h("div", { class: "votes", role: "group", "aria-label": `Vote on ${item.title}` }, (refs.up = voteButton("up")), (refs.score = h("span", { class: "score", "aria-hidden": "true" })), (refs.down = voteButton("down"))),
+        (refs.voters = h("ul", { class: "voters", "aria-label": "Votes so far" })),
+        (refs.menuHost = h("div", { class: "menu-host" })),
+      ),
+    );
+    element.classList.add("is-new");
+    setTimeout(() => element.classList.remove("is-new"), 600);
+    return { element, refs, keys: {} };
+  }
+
+  update(card, item, index) {
+    const { refs, keys } = card;
+    const me = this.state.myVote(item.id);
+    const open = this.state.isOpen();
+    card.element.classList.toggle("leading", index === 0 && item.vote_score > 0);
+    const looks = [item.title, item.poster_url, item.year, item.runtime_minutes, item.media_type, (item.genres || []).join(), JSON.stringify(item.providers || {}), item.added_by, item.enrichment, item.enrichment_error].join("|");
+    if (keys.looks !== looks) {
+      keys.looks = looks;
+      refs.poster.replaceChildren(poster(item));
+      refs.title.textContent = item.title;
+      refs.meta.textContent = itemFacts(item);
+      refs.genres.replaceChildren(...(item.genres || []).slice(0, 4).map((genre) => h("li", { text: genre })));
+      refs.genres.hidden = !(item.genres || []).length;
+      refs.providers.replaceChildren(providersLine(item) || "");
+      const adder = this.state.member(item.added_by);
+      refs.added.replaceChildren(avatar(adder, { small: true }), `Added by ${adder.name}`);
+      this.note(refs.note, item);
+    }
+    const votesKey = [item.upvotes, item.downvotes, item.vote_score, me, open, this.votersKey(item.id)].join("|");
+    if (keys.votes !== votesKey) {
+      const scoreChanged = keys.score !== undefined && keys.score !== item.vote_score;
+      keys.votes = votesKey;
+      keys.score = item.vote_score;
+      refs.upCount.textContent = item.upvotes;
+      refs.downCount.textContent = item.downvotes;
+      refs.score.textContent = item.vote_score > 0 ? `+${item.vote_score}` : String(item.vote_score);
+      if (scoreChanged) {
+        refs.score.classList.remove("bump");
+        void refs.score.offsetWidth; // restart the animation
+        refs.score.classList.add("bump");
+      }
+      refs.up.setAttribute("aria-pressed", String(me === "up"));
+      refs.down.setAttribute("aria-pressed", String(me === "down"));
+      refs.up.setAttribute("aria-label", `Vote up ${item.title}: ${item.upvotes} up`);
+      refs.down.setAttribute("aria-label", `Vote down ${item.title}: ${item.downvotes} down`);
+      refs.up.disabled = refs.down.disabled = !open;
+      refs.voters.replaceChildren(...this.voters(item.id));
+    }
+    const menuKey = [item.status, open, this.state.isHost(), item.enrichment].join("|");
+    if (keys.menu !== menuKey) {
+      keys.menu = menuKey;
+      refs.menuHost.replaceChildren(menu(item, this.actions.menu(item)));
+    }
+  }
+
+  note(element, item) {
+    const notes = {
+      pending: ["Fetching details from TMDB…", false],
+      failed: [`No details from TMDB: ${item.enrichment_error || "it did not answer"}. Use ⋯ to try again.`, true],
+      unmatched: [item.enrichment_error || "TMDB has no single match for this title.", false],
+      duplicate: [item.enrichment_error || "This looks like another item in the queue.", true],
+    };
+    const [text, warn] = notes[item.enrichment] || [null, false];
+    element.hidden = !text;
+    element.textContent = text || "";
+    element.classList.toggle("warn", warn);
+  }
+
+  votersKey(itemId) {
+    return [...(this.state.votes.get(itemId) || new Map())].map(([user, vote]) => `${user}:${vote}`).join(",");
+  }
+
+  voters(itemId) {
+    return [...(this.state.votes.get(itemId) || new Map())].map(([userId, vote]) => {
+      const member = this.state.member(userId);
+      return h("li", { class: vote, title: `${member.name} voted ${vote}` }, avatar(member, { small: true }), h("span", { class: "visually-hidden", text: `${member.name} voted ${vote}` }));
+    });
+  }
+
+  flash(itemId) {
+    const card = this.cards.get(itemId);
+    if (!card) return;
+    card.element.scrollIntoView({ block: "center", behavior: reduceMotion() ? "auto" : "smooth" });
+    card.element.animate([{ boxShadow: "0 0 0 3px var(--accent)" }, { boxShadow: "0 0 0 0 transparent" }], { duration: 1400 });
+  }
+}
+
+// A card's "more" menu: a disclosure of the actions this member may take on the item.
+export function menu(item, entries) {
+  if (!entries.length) return "";
+  const details = h("details", { class: "item-menu" });
+  const buttons = entries.map((entry) =>
+    h("button", {
+      type: "button",
+      class: entry.danger ? "danger" : "",
+      text: entry.label,
+      onclick: () => {
+        details.open = false;
+        entry.run();
+      },
+    }),
+  );
+  details.append(h("summary", { "aria-label": `More for ${item.title}`, title: "More" }, h("span", { "aria-hidden": "true", text: "⋯" })), h("div", { class: "menu" }, ...buttons));
+  details.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && details.open) {
+      details.open = false;
+      details.querySelector("summary").focus();
+    }
+  });
+  return details;
+}
+
+// Close any open card menu when the person taps elsewhere.
+document.addEventListener("click", (event) => {
+  for (const open of document.querySelectorAll("details.item-menu[open]")) {
+    if (!open.contains(event.target)) open.open = false;
+  }
+});

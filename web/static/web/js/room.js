@@ -1,0 +1,335 @@
+// A room, for one of its members: the queue with live votes, who is here, the voting round,
+// the pick, and the host's controls. Every change goes through the REST API; what everyone sees
+// (this page included) comes back as the room's events.
+import { AddForm } from "./add-form.js";
+import { api, forgetToken, useToken } from "./api.js";
+import { EditDialog } from "./edit-dialog.js";
+import { Live, showStatus } from "./live.js";
+import { QueueView } from "./queue-view.js";
+import { lastPickLine, modeName, reveal } from "./reveal.js";
+import { RoomDialog } from "./room-dialog.js";
+import { RoomState } from "./store.js";
+import { $, announce, avatar, clock, config, h, itemFacts, poster, showError, toast, wireInvite } from "./ui.js";
+
+const cfg = config();
+useToken(cfg.token);
+const state = new RoomState();
+state.you = cfg.you;
+const me = cfg.you.user_id;
+const nameOf = (userId) => (userId === me ? "you" : state.member(userId).name);
+const RECENT_PICK_MS = 30000;
+
+// Acting. Each action says in words what went wrong, if anything did.
+
+async function act(run, { success = null } = {}) {
+  try {
+    const result = await run();
+    if (success) toast(success);
+    return result;
+  } catch (error) {
+    showError(error);
+    throw error;
+  }
+}
+
+function moveCounts(item, from, to) {
+  const up = (to === "up") - (from === "up");
+  const down = (to === "down") - (from === "down");
+  return { ...item, upvotes: item.upvotes + up, downvotes: item.downvotes + down, vote_score: item.vote_score + up - down };
+}
+
+const voting = new Set();
+
+// A vote shows at once; the server's answer (or its event) then sets the true counts, and a
+// refusal puts back exactly what this vote changed.
+async function vote(item, kind) {
+  if (!item || voting.has(item.id)) return;
+  const before = state.myVote(item.id);
+  const after = before === kind ? null : kind;
+  const voters = state.voteMap(item.id);
+  const setMine = (value) => (value ? voters.set(me, value) : voters.delete(me));
+  setMine(after);
+  state.items.set(item.id, moveCounts(state.items.get(item.id), before, after));
+  queueView.render();
+  voting.add(item.id);
+  try {
+    // The true counts come with the vote's event, which may overtake this answer.
+    if (after) {
+      await api("POST", "/votes", { item_id: item.id, vote: after });
+    } else {
+      await api("DELETE", `/votes/${item.id}/${encodeURIComponent(me)}`);
+    }
+  } catch (error) {
+    if (state.items.has(item.id)) {
+      setMine(before);
+      state.items.set(item.id, moveCounts(state.items.get(item.id), after, before));
+    }
+    showError(error);
+  } finally {
+    voting.delete(item.id);
+    queueView.render();
+  }
+}
+
+async function addItem(fields) {
+  try {
+    const item = await api("POST", "/queue", { room_id: cfg.room_id, ...fields });
+    // Shown at once; but its events may have come first, and they are newer than this answer.
+    state.learn(item);
+    render();
+    announce(`Added ${item.title}.`);
+  } catch (error) {
+    if (error.code === "duplicate_item" && error.body.existing_item) {
+      const existing = error.body.existing_item;
+      toast(`${existing.title} is already in the queue, added by ${nameOf(existing.added_by)}.`, { kind: "error" });
+      queueView.flash(existing.id);
+    } else {
+      showError(error);
+    }
+    throw error;
+  }
+}
+
+function itemMenu(item) {
+  const entries = [];
+  if (!state.isOpen()) return entries;
+  entries.push({ label: "Watch it now", run: () => act(() => api("POST", `/queue/${item.id}/watch`)) });
+  entries.push({ label: "Mark as watched", run: () => markWatched(item) });
+  if (cfg.tmdb) {
+    entries.push({ label: "Fetch details from TMDB", run: () => act(() => api("POST", `/queue/${item.id}/enrich`), { success: "Details are being fetched." }) });
+  }
+  if (item.added_by === me || state.isHost()) {
+    entries.push({ label: "Edit title or year", run: () => editDialog.open(state.items.get(item.id)) });
+    entries.push({ label: "Remove from the queue", danger: true, run: () => act(() => api("DELETE", `/queue/${item.id}`), { success: `Removed ${item.title}.` }) });
+  }
+  return entries;
+}
+
+function markWatched(item) {
+  return act(() => api("POST", `/queue/${item.id}/watched`), { success: `${item.title} is in the history now: rate it there.` });
+}
+
+const queueView = new QueueView($("#queue"), { state, actions: { vote, menu: itemMenu } });
+const addForm = new AddForm($("#add-form"), { tmdb: cfg.tmdb, add: addItem });
+const dialog = new RoomDialog({ state, cfg, me, onLeft: leave });
+const editDialog = new EditDialog();
+
+// Rendering.
+
+function render() {
+  if (!state.room) return;
+  document.title = `${state.room.name} · WatchQueue`;
+  $("#room-name").textContent = state.room.name;
+  renderBanner();
+  renderPresence();
+  renderNow();
+  const count = queueView.render();
+  $("#queue-count").textContent = count ? `(${count})` : "";
+  $("#queue-empty").hidden = count > 0;
+  renderRound();
+  renderPick();
+  dialog.render();
+  addForm.setEnabled(state.isOpen() && !state.gone);
+}
+
+function renderBanner() {
+  const banner = $("#room-banner");
+  const messages = {
+    removed: "You were removed from this room.",
+    deleted: "This room was deleted.",
+  };
+  let text = messages[state.gone] || null;
+  if (!text && !state.isOpen()) text = state.isHost() ? "This room is closed. You can reopen it from the Room menu." : "This room is closed: you can look around and rate, not change it.";
+  banner.hidden = !text;
+  banner.replaceChildren(text || "");
+  if (state.gone) banner.append(h("a", { class: "button", href: "/", text: "Back to the start" }));
+}
+
+function renderPresence() {
+  const list = $("#presence-list");
+  const here = state.presence;
+  list.replaceChildren(
+    ...here.map((user) =>
+      h("li", { class: user.user_id === me ? "me" : "" }, avatar(user), user.user_id === me ? `${user.name} (you)` : user.name),
+    ),
+  );
+  if (!here.length) list.append(h("li", { class: "presence-empty", text: "Nobody else is here yet: share the code." }));
+  list.setAttribute("aria-label", `${here.length} here now`);
+}
+
+function renderNow() {
+  const item = state.watching();
+  const section = $("#now-watching");
+  section.hidden = !item;
+  if (!item) return;
+  const actions = state.isOpen()
+    ? h(
+        "div",
+        { class: "votes" },
+        h("button", { class: "button primary", type: "button", text: "We watched it", onclick: () => markWatched(item) }),
+        h("button", { class: "button", type: "button", text: "Back to the queue", onclick: () => act(() => api("PATCH", `/queue/${item.id}`, { status: "queued" })) }),
+      )
+    : "";
+  $("#now-body").replaceChildren(
+    h("div", { class: "item" }, h("div", { class: "item-poster" }, poster(item)), h("div", {}, h("h3", { class: "item-title", text: item.title }), h("p", { class: "item-meta", text: itemFacts(item) }), actions)),
+  );
+}
+
+let ticker = null;
+
+function renderRound() {
+  const round = state.round;
+  const live = round && round.status === "open";
+  $("#round-idle").hidden = live;
+  $("#round-live").hidden = !live;
+  const start = $("#round-start");
+  start.textContent = `Start a ${durationLabel(state.room.settings.voting_duration_seconds)} round`;
+  start.disabled = !state.isOpen();
+  const idleNote = $("#round-idle p");
+  idleNote.textContent = round && round.status === "closed" && round.outcome ? round.outcome : "Give everyone a set time to vote; when it ends the room's mode picks.";
+  clearInterval(ticker);
+  if (!live) return;
+  const mayEnd = state.isHost() || round.started_by === me;
+  $("#round-end").hidden = !mayEnd;
+  $("#round-note").textContent = `Started by ${nameOf(round.started_by)}. Then: ${modeName(state.room.settings.selection_mode)}.`;
+  const tick = () => {
+    const left = state.roundSecondsLeft();
+    const countdown = $("#countdown");
+    countdown.textContent = left > 0 ? clock(left) : "Picking…";
+    countdown.classList.toggle("ending", left <= 10);
+    $("#round-bar").style.transform = `scaleX(${Math.max(0, left / state.roundLength())})`;
+    $("#bar-countdown").textContent = left > 0 ? clock(left) : "";
+  };
+  tick();
+  ticker = setInterval(tick, 250);
+}
+
+function durationLabel(seconds) {
+  const match = cfg.durations.find((duration) => duration.seconds === seconds);
+  return match ? match.label.replace(/ (second|minute)s?$/, (_, unit) => `-${unit}`) : `${seconds}-second`;
+}
+
+let pickModeTouched = false;
+
+function renderPick() {
+  const select = $("#pick-mode");
+  if (!pickModeTouched) select.value = state.room.settings.selection_mode;
+  const mode = cfg.modes.find((entry) => entry.value === select.value);
+  $("#pick-mode-help").textContent = mode ? mode.description : "";
+  $("#pick-button").disabled = !state.isOpen();
+  $("#bar-pick").disabled = !state.isOpen();
+  const last = $("#last-pick");
+  last.hidden = !state.selection;
+  if (state.selection) last.replaceChildren(lastPickLine(state.selection, nameOf));
+}
+
+// Events from the room, live.
+
+function onEvent(event) {
+  const change = state.apply(event);
+  render();
+  switch (change.kind) {
+    case "vote":
+      if (change.userId !== me && change.item) {
+        announce(`${state.member(change.userId).name} ${change.vote ? `voted ${change.vote}` : "took back their vote on"} ${change.item.title}. Score ${change.item.vote_score}.`);
+      }
+      break;
+    case "item":
+      if (change.action === "added" && change.item.added_by !== me) announce(`${state.member(change.item.added_by).name} added ${change.item.title}.`);
+      if (change.action === "removed" && event.merged_into) toast(`${change.item.title} was the same as another item in the queue: merged, with its votes.`);
+      break;
+    case "selection":
+      showPick(change.selection);
+      break;
+    case "round":
+      if (change.round.status === "open") announce(`Voting round started: ${clock(state.roundSecondsLeft())} to vote.`);
+      else if (!change.selection) announce(change.round.outcome || "The voting round ended.");
+      if (change.selection) showPick(change.selection);
+      break;
+    case "presence":
+      if (change.user && change.user.user_id !== me) announce(`${change.user.name} ${change.type === "user_joined" ? "is here" : "left"}.`);
+      break;
+    case "gone":
+      gone(state.gone);
+      break;
+    default:
+  }
+}
+
+function showPick(selection) {
+  // A pick already some time old (met again after reconnecting) is not revealed again.
+  if (Date.now() + state.clockOffsetMs - new Date(selection.created_at).getTime() > RECENT_PICK_MS) return;
+  announce(`Picked: ${selection.item_title}.`, { urgent: true });
+  reveal(selection, {
+    titles: state.queued().map((item) => item.title),
+    nameOf,
+    onWatch: state.isOpen() ? (picked) => act(() => api("POST", `/queue/${picked.item_id}/watch`)) : null,
+  });
+}
+
+function gone(why) {
+  forgetToken(cfg.room_id);
+  live.stop();
+  state.gone = why === "deleted" || why === "room_deleted" ? "deleted" : "removed";
+  showStatus("offline");
+  render();
+  for (const control of document.querySelectorAll("main button, main input, main select")) {
+    if (!control.closest("#room-banner")) control.disabled = true;
+  }
+}
+
+function leave() {
+  forgetToken(cfg.room_id);
+  live.stop();
+  location.assign("/");
+}
+
+// Controls that are not per item.
+
+$("#pick-mode").addEventListener("change", () => {
+  pickModeTouched = true;
+  renderPick();
+});
+
+async function pick() {
+  const button = $("#pick-button");
+  button.disabled = true;
+  try {
+    const selection = await api("POST", `/queue/room/${cfg.room_id}/select`, { mode: $("#pick-mode").value });
+    state.selection = selection;
+    showPick(selection);
+    renderPick();
+  } catch (error) {
+    showError(error);
+  } finally {
+    button.disabled = !state.isOpen();
+  }
+}
+
+$("#pick-button").addEventListener("click", pick);
+$("#bar-pick").addEventListener("click", pick);
+$("#round-start").addEventListener("click", () => act(() => api("POST", `/rooms/${cfg.room_id}/round`, {})));
+$("#round-end").addEventListener("click", () => act(() => api("POST", `/rooms/${cfg.room_id}/round/end`)));
+
+const invite = $("#invite-dialog");
+wireInvite(invite);
+$("#invite-button").addEventListener("click", () => invite.showModal());
+if (new URLSearchParams(location.search).has("invite")) {
+  history.replaceState(null, "", location.pathname);
+  invite.showModal();
+}
+
+const live = new Live({
+  roomId: cfg.room_id,
+  userId: me,
+  heartbeatSeconds: cfg.heartbeat_seconds,
+  onSnapshot: (snapshot) => {
+    state.load(snapshot);
+    if (!state.you) state.you = cfg.you;
+    render();
+  },
+  onEvent,
+  onStatus: showStatus,
+  onGone: (error) => gone(error.code === "room_deleted" || error.status === 404 ? "deleted" : "removed"),
+});
+live.start();

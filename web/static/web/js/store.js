@@ -1,0 +1,150 @@
+// A room's state as a page holds it: loaded from a snapshot, moved on by each event. Every event
+// carries the whole state it is about (the item, its counts, everyone present), so applying one
+// twice, or after a snapshot that already had it, changes nothing.
+
+const SCORE_ORDER = (a, b) =>
+  b.vote_score - a.vote_score || a.added_at.localeCompare(b.added_at) || a.id.localeCompare(b.id);
+
+export class RoomState {
+  constructor() {
+    this.room = null;
+    this.items = new Map();
+    this.votes = new Map(); // item id -> Map(user_id -> "up" | "down")
+    this.round = null;
+    this.selection = null;
+    this.presence = [];
+    this.you = null;
+    this.clockOffsetMs = 0;
+    this.gone = null;
+    this.removed = new Set();
+  }
+
+  // An item from an API answer: taken only if no event has told of it yet.
+  learn(item) {
+    if (!this.items.has(item.id) && !this.removed.has(item.id)) this.items.set(item.id, item);
+  }
+
+  load(snapshot) {
+    this.room = snapshot.room;
+    this.items = new Map(snapshot.queue.map((item) => [item.id, item]));
+    this.votes = new Map();
+    for (const vote of snapshot.votes) this.voteMap(vote.item_id).set(vote.user_id, vote.vote);
+    this.round = snapshot.round;
+    this.selection = snapshot.selection;
+    this.presence = snapshot.presence;
+    this.you = snapshot.you;
+    this.clockOffsetMs = new Date(snapshot.server_time).getTime() - Date.now();
+  }
+
+  voteMap(itemId) {
+    if (!this.votes.has(itemId)) this.votes.set(itemId, new Map());
+    return this.votes.get(itemId);
+  }
+
+  // Apply one event; returns what a page may want to tell the person about it.
+  apply(event) {
+    switch (event.type) {
+      case "room_update":
+        this.room = event.room;
+        return { kind: "room" };
+      case "room_deleted":
+        this.gone = "deleted";
+        return { kind: "gone" };
+      case "member_update":
+        this.room = { ...this.room, members: event.members, host: hostOf(event.members) };
+        if (this.you && event.member.user_id === this.you.user_id) {
+          if (event.action === "removed") {
+            this.gone = "removed";
+            return { kind: "gone" };
+          }
+          this.you = event.member;
+        }
+        return { kind: "members", action: event.action, member: event.member };
+      case "queue_update":
+        return this.applyItem(event);
+      case "vote_update":
+        return this.applyVote(event);
+      case "selection":
+        this.selection = event.selection;
+        return { kind: "selection", selection: event.selection };
+      case "voting_round_start":
+      case "voting_round_end":
+        this.round = event.round;
+        if (event.selection) this.selection = event.selection;
+        return { kind: "round", round: event.round, selection: event.selection || null };
+      case "user_joined":
+      case "user_left":
+      case "presence":
+        this.presence = event.users;
+        return { kind: "presence", type: event.type, user: event.user || null };
+      case "history_update":
+        return { kind: "history", action: event.action, entry: event.entry };
+      default:
+        return { kind: "unknown" };
+    }
+  }
+
+  applyItem(event) {
+    const item = event.item;
+    const known = this.items.has(item.id);
+    if (event.action === "removed" || item.status === "watched") {
+      if (event.action === "removed") this.removed.add(item.id);
+      this.items.delete(item.id);
+      this.votes.delete(item.id);
+      return { kind: "item", action: event.action, item, known };
+    }
+    this.items.set(item.id, item);
+    return { kind: "item", action: event.action, item, known };
+  }
+
+  applyVote(event) {
+    const item = this.items.get(event.item_id);
+    const voters = this.voteMap(event.item_id);
+    const before = voters.get(event.user_id) || null;
+    if (event.vote) voters.set(event.user_id, event.vote);
+    else voters.delete(event.user_id);
+    if (item) {
+      this.items.set(item.id, { ...item, upvotes: event.upvotes, downvotes: event.downvotes, vote_score: event.vote_score });
+    }
+    return { kind: "vote", item: this.items.get(event.item_id) || null, userId: event.user_id, vote: event.vote, before };
+  }
+
+  queued() {
+    return [...this.items.values()].filter((item) => item.status === "queued").sort(SCORE_ORDER);
+  }
+
+  watching() {
+    return [...this.items.values()].find((item) => item.status === "watching") || null;
+  }
+
+  member(userId) {
+    return (this.room && this.room.members.find((member) => member.user_id === userId)) || { user_id: userId, name: userId, avatar: "" };
+  }
+
+  myVote(itemId) {
+    return this.you ? (this.votes.get(itemId) || new Map()).get(this.you.user_id) || null : null;
+  }
+
+  isHost() {
+    return Boolean(this.you && this.room && this.room.host === this.you.user_id);
+  }
+
+  isOpen() {
+    return Boolean(this.room && this.room.status === "open");
+  }
+
+  roundSecondsLeft() {
+    if (!this.round || this.round.status !== "open") return 0;
+    return (new Date(this.round.ends_at).getTime() - (Date.now() + this.clockOffsetMs)) / 1000;
+  }
+
+  roundLength() {
+    if (!this.round) return 1;
+    return Math.max(1, (new Date(this.round.ends_at) - new Date(this.round.started_at)) / 1000);
+  }
+}
+
+function hostOf(members) {
+  const host = members.find((member) => member.is_host);
+  return host ? host.user_id : null;
+}

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from web import views
+
+app_name = "web"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("join", views.join_by_code, name="join-by-code"),
+    path("join/<str:code>", views.join, name="join"),
+    path("r/<str:room_id>", views.room, name="room"),
+    path("r/<str:room_id>/history", views.history, name="history"),
+    path("r/<str:room_id>/tv", views.tv, name="tv"),
+    path("offline", views.offline, name="offline"),
+    path("manifest.webmanifest", views.manifest, name="manifest"),
+    path("sw.js", views.service_worker, name="service-worker"),
+]
