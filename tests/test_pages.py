@@ -111,6 +111,15 @@ def test_a_room_that_does_not_exist_is_a_404(db):
     assert browser().get("/r/not-an-id").status_code == 404
 
 
+def test_no_page_shows_the_tmdb_key(room, settings):
+    settings.TMDB_API_KEY = "v3-SECRET-KEY-0123456789"
+    client = browser(room, room.tokens["alice"])
+    for path in ("/", f"/join/{room.room.code}", f"/r/{room.room.pk}", f"/r/{room.room.pk}/tv"):
+        page = client.get(path).content.decode()
+        assert settings.TMDB_API_KEY not in page
+    assert config(client.get(f"/r/{room.room.pk}"))["tmdb"] is True
+
+
 def test_pages_carry_a_policy_that_runs_only_the_apps_own_scripts(room):
     for path in ("/", f"/join/{room.room.code}", f"/r/{room.room.pk}"):
         response = browser(room, room.tokens["alice"]).get(path)

@@ -236,7 +236,11 @@ function onEvent(event) {
       break;
     case "item":
       if (change.action === "added" && change.item.added_by !== me) announce(`${state.member(change.item.added_by).name} added ${change.item.title}.`);
-      if (change.action === "removed" && event.merged_into) toast(`${change.item.title} was the same as another item in the queue: merged, with its votes.`);
+      if (change.action === "removed" && event.merged_into) {
+        const into = state.items.get(event.merged_into);
+        toast(`${change.item.title} is ${into ? into.title : "another film"}, already in the queue: merged into it, with its votes.`);
+        if (into) queueView.flash(into.id);
+      }
       break;
     case "selection":
       showPick(change.selection);
