@@ -14,7 +14,7 @@ from realtime.events import EventType, event_record
 from rooms.models import Member, Room
 from rooms.services import require_open
 from selection.models import Selection
-from watchqueue_site.db import atomic, unique_row
+from watchqueue_site.db import atomic, retry_on_conflict, unique_row
 from watchqueue_site.errors import Conflict, Forbidden, NotFound
 
 ENTRY_NOT_FOUND = "No history entry with this id."
@@ -51,6 +51,7 @@ def entry_payload(entry: WatchEntry) -> dict:
     return WatchEntrySerializer(entry).data
 
 
+@retry_on_conflict
 def history_mark_watched(
     *, item: QueueItem, by: Member | None, watched_at: datetime | None = None
 ) -> WatchEntry:
@@ -101,6 +102,7 @@ def _check_rater(entry: WatchEntry, by: Member, user_id: str) -> None:
         raise Forbidden(RATE_AS_SELF_ONLY)
 
 
+@retry_on_conflict
 def rating_set(
     *, entry: WatchEntry, by: Member, user_id: str, rating: int, note: str = ""
 ) -> Rating:
@@ -126,6 +128,7 @@ def rating_set(
     raise AssertionError("unreachable")
 
 
+@retry_on_conflict
 def rating_remove(*, entry: WatchEntry, by: Member, user_id: str) -> None:
     _check_rater(entry, by, user_id)
     with atomic():

@@ -35,7 +35,7 @@ from queues.models import (
 from queues.services import item_payload, queue_event, title_key
 from realtime.events import EventType, event_record
 from tmdb.client import TMDBAuthError, TMDBClient, TMDBError, TMDBNotFound, tmdb
-from watchqueue_site.db import atomic, on_commit, unique_row
+from watchqueue_site.db import atomic, on_commit, retry_on_conflict, unique_row
 
 logger = logging.getLogger(__name__)
 
@@ -170,6 +170,7 @@ def _metadata(details: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+@retry_on_conflict
 def enrichment_apply(item_id: str, details: dict[str, Any]) -> QueueItem | None:
     """Fill the item in from TMDB's details; returns the item the room now has for it.
 
@@ -246,6 +247,7 @@ def _merge(item: QueueItem, into: QueueItem, details: dict[str, Any]) -> QueueIt
     return into
 
 
+@retry_on_conflict
 def enrichment_fail(item_id: str, status: str, error: str) -> QueueItem | None:
     """Record why TMDB could not fill the item in; the item stays usable, and may be retried."""
     with atomic():
@@ -263,6 +265,7 @@ def _record_failure(item: QueueItem, status: str, error: str) -> None:
     queue_event(item.room, "enrichment", item)
 
 
+@retry_on_conflict
 def enrichment_start(item: QueueItem) -> QueueItem:
     """Mark an item pending for an on-demand enrichment, so the room sees it is on its way."""
     with atomic():

@@ -10,7 +10,7 @@ from queues.serializers import QueueItemSerializer
 from realtime.events import EventType, event_record
 from rooms.models import Member, Room
 from rooms.services import require_open
-from watchqueue_site.db import atomic, unique_row
+from watchqueue_site.db import atomic, retry_on_conflict, unique_row
 from watchqueue_site.errors import Conflict, Forbidden, Invalid, NotFound
 
 ITEM_NOT_FOUND = "No queue item with this id."
@@ -76,6 +76,7 @@ def _duplicate_of(room: Room, fields: dict[str, Any], exclude: str | None) -> Co
     )
 
 
+@retry_on_conflict
 def queue_item_add(*, room: Room, by: Member, title: str, **fields: Any) -> QueueItem:
     """Add a film or show. Duplicates among the room's open items are refused by the database,
     so two people adding the same film at once leave exactly one item."""
@@ -107,6 +108,7 @@ def _require_owner_or_host(item: QueueItem, by: Member | None) -> None:
         raise Forbidden(NOT_YOURS)
 
 
+@retry_on_conflict
 def queue_item_update(*, item: QueueItem, by: Member | None, **fields: Any) -> QueueItem:
     """Edit an item's details. Status changes go through `queue_item_set_status`."""
     _require_owner_or_host(item, by)
@@ -157,6 +159,7 @@ def queue_item_update(*, item: QueueItem, by: Member | None, **fields: Any) -> Q
     return item
 
 
+@retry_on_conflict
 def queue_item_remove(*, item: QueueItem, by: Member | None) -> None:
     """Take an item out of the queue. Members cannot remove what the room has watched (it is
     history); a moderator can remove anything, and the history entry keeps its own copy."""
@@ -171,6 +174,7 @@ def queue_item_remove(*, item: QueueItem, by: Member | None) -> None:
         event_record(item.room, EventType.QUEUE_UPDATE, {"action": "removed", "item": payload})
 
 
+@retry_on_conflict
 def queue_item_set_status(*, item: QueueItem, by: Member | None, status: str) -> QueueItem:
     """Move an item between queued and watching; one item at a time is "watching".
 

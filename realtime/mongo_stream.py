@@ -17,6 +17,10 @@ from typing import Any
 logger = logging.getLogger(__name__)
 
 RETRY_SECONDS = (0.1, 0.5, 1.0, 2.0, 5.0)
+# The server no longer has the history a resume token points into (the oplog rolled past it),
+# or refuses to resume the stream at all: it can only start afresh. The feed fills any gap this
+# leaves from the events collection, by each room's seq.
+HISTORY_LOST = {280, 286}  # ChangeStreamFatalError, ChangeStreamHistoryLost
 
 
 def event_from_change(change: dict[str, Any]) -> dict[str, Any] | None:
@@ -76,6 +80,9 @@ class ChangeStreamWatcher:
             except Exception as error:
                 if self._stop.is_set():
                     return
+                if getattr(error, "code", None) in HISTORY_LOST:
+                    logger.warning("The change stream cannot resume (%s); starting afresh", error)
+                    self.resume_token = None
                 delay = RETRY_SECONDS[min(failures, len(RETRY_SECONDS) - 1)]
                 failures += 1
                 logger.warning("Change stream interrupted (%s); resuming in %.1f s", error, delay)
@@ -91,11 +98,12 @@ class ChangeStreamWatcher:
             self._stream = stream
             while not self._stop.is_set() and stream.alive:
                 change = stream.try_next()
+                # The stream's token moves on with every change, even one we ignore, and while
+                # idle too (the server's post-batch token), so a resume after a long quiet
+                # spell starts from now, well inside the oplog, rather than replaying.
+                self.resume_token = stream.resume_token or self.resume_token
                 if change is None:
                     continue
-                # Keep the token of every change, even one we ignore, so a resume starts
-                # after it rather than replaying it.
-                self.resume_token = change["_id"]
                 if change.get("operationType") == "invalidate":
                     # The collection was dropped or renamed: start a fresh stream.
                     self.resume_token = None

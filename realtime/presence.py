@@ -23,7 +23,7 @@ from django.utils import timezone
 from realtime.events import EventType, event_record
 from realtime.models import LiveConnection
 from rooms.models import Member, Room
-from watchqueue_site.db import atomic, unique_row
+from watchqueue_site.db import atomic, retry_on_conflict, unique_row
 
 REFRESH_SECONDS = 15
 STALE_SECONDS = 45
@@ -56,6 +56,7 @@ def _announce(room_id: str, type: str, member: Member) -> None:
     event_record(Room(pk=room_id), type, payload)
 
 
+@retry_on_conflict
 def presence_enter(member: Member) -> str:
     """Count a connection of `member` in; returns its id for `presence_leave`."""
     now = timezone.now()
@@ -68,6 +69,7 @@ def presence_enter(member: Member) -> str:
     return connection.pk
 
 
+@retry_on_conflict
 def presence_leave(connection_id: str) -> None:
     """Count a connection out; the member's last one records `user_left`."""
     with atomic():
@@ -86,6 +88,7 @@ def presence_refresh() -> int:
     return LiveConnection.objects.filter(process=PROCESS).update(seen_at=timezone.now())
 
 
+@retry_on_conflict
 def presence_expire() -> int:
     """Remove the connections of processes that stopped refreshing them, and record the
     `user_left` of members who have no other connection. Returns how many were removed."""

@@ -16,7 +16,7 @@ from rooms import ratelimit
 from rooms.models import CODE_ALPHABET, CODE_LENGTH, USER_ID_MAX, Member, Room, RoomStatus
 from rooms.serializers import MemberSerializer, RoomSerializer
 from rooms.tokens import member_token, screen_token
-from watchqueue_site.db import atomic, unique_row
+from watchqueue_site.db import atomic, retry_on_conflict, unique_row
 from watchqueue_site.errors import Conflict, Forbidden, NotFound
 
 ROOM_NOT_FOUND = "No room with this id."
@@ -65,6 +65,7 @@ def room_get_by_code(*, code: str, address: str) -> Room:
     return room
 
 
+@retry_on_conflict
 def room_create(
     *, name: str, members: list[dict[str, Any]], settings: dict[str, Any] | None = None
 ) -> tuple[Room, Member, str]:
@@ -118,6 +119,7 @@ def _unique_user_id(name: str, taken: set[str]) -> str:
     return candidate
 
 
+@retry_on_conflict
 def room_update(
     *,
     room: Room,
@@ -148,6 +150,7 @@ def room_close(*, room: Room, by: Member | None) -> Room:
     return room_update(room=room, by=by, status=RoomStatus.CLOSED)
 
 
+@retry_on_conflict
 def room_delete(*, room: Room, by: Member | None) -> None:
     _require_host(room, by)
     with atomic():
@@ -155,6 +158,7 @@ def room_delete(*, room: Room, by: Member | None) -> None:
         room.delete()
 
 
+@retry_on_conflict
 def room_join(
     *,
     code: str,
@@ -226,6 +230,7 @@ def _free_user_id(room: Room, name: str) -> str:
     return _unique_user_id(name, taken)
 
 
+@retry_on_conflict
 def member_add(
     *, room: Room, by: Member | None, name: str, user_id: str | None = None, avatar: str = ""
 ) -> Member:
@@ -249,6 +254,7 @@ def member_get(room: Room, user_id: str) -> Member:
     return member
 
 
+@retry_on_conflict
 def member_remove(*, room: Room, by: Member | None, user_id: str) -> None:
     """Remove a member: the host removes anyone else, a member removes themself.
 

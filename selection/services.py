@@ -10,7 +10,7 @@ from rooms.services import require_open
 from selection import algorithms
 from selection.models import Selection
 from selection.serializers import SelectionSerializer
-from watchqueue_site.db import atomic, unique_row
+from watchqueue_site.db import atomic, retry_on_conflict, unique_row
 from watchqueue_site.errors import Conflict, NotFound
 
 EMPTY_QUEUE = "The queue has nothing queued to pick from."
@@ -68,6 +68,7 @@ def selection_record(
     return selection
 
 
+@retry_on_conflict
 def selection_make(*, room: Room, by: Member | None, mode: str | None = None) -> Selection:
     require_open(room)
     with atomic():

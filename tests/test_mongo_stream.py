@@ -5,7 +5,7 @@ stand-in for the collection (MongoDB itself is the one part not on this machine)
 import threading
 
 from bson import Timestamp
-from pymongo.errors import AutoReconnect, NotPrimaryError
+from pymongo.errors import AutoReconnect, NotPrimaryError, OperationFailure
 
 from realtime.mongo_stream import ChangeStreamWatcher, event_from_change
 
@@ -71,6 +71,7 @@ class FakeStream:
 
     def __init__(self, script: list, done: threading.Event) -> None:
         self.script, self.done, self.alive = list(script), done, True
+        self.resume_token = None
 
     def __enter__(self):
         return self
@@ -86,6 +87,10 @@ class FakeStream:
         step = self.script.pop(0)
         if isinstance(step, Exception):
             raise step
+        if step == "idle":  # an empty batch: the server's post-batch token moves on
+            self.resume_token = {"_data": f"post-{len(self.script)}"}
+            return None
+        self.resume_token = step["_id"]
         return step
 
     def close(self) -> None:
@@ -121,3 +126,37 @@ def test_the_stream_resumes_after_the_last_change_it_saw_and_restarts_after_inva
     assert [event["seq"] for event in published] == [1, 2, 3, 4]
     # Resumed after seq 2 twice (reset, then failover), fresh after the invalidate.
     assert collection.calls == [None, token(2), token(2), None]
+
+
+def test_an_idle_stream_resumes_from_the_servers_latest_token_not_its_last_change():
+    done = threading.Event()
+    collection = FakeCollection(
+        [[insert(1, 1), "idle", AutoReconnect("connection reset")], [insert(2, 2)]], done
+    )
+    published: list[dict] = []
+    watcher = ChangeStreamWatcher(lambda: collection, published.append)
+    watcher.start()
+    assert done.wait(15)
+    watcher.stop()
+    assert [event["seq"] for event in published] == [1, 2]
+    assert collection.calls == [None, {"_data": "post-1"}]
+
+
+def test_a_stream_whose_history_is_lost_starts_afresh():
+    lost = OperationFailure(
+        "Resume of change stream was not possible, as the resume point may no longer be in "
+        "the oplog.",
+        286,
+        {"ok": 0, "code": 286, "codeName": "ChangeStreamHistoryLost"},
+    )
+    done = threading.Event()
+    collection = FakeCollection(
+        [[insert(1, 1), AutoReconnect("reset")], [lost], [insert(2, 2)]], done
+    )
+    published: list[dict] = []
+    watcher = ChangeStreamWatcher(lambda: collection, published.append)
+    watcher.start()
+    assert done.wait(15)
+    watcher.stop()
+    assert [event["seq"] for event in published] == [1, 2]
+    assert collection.calls == [None, token(1), None]

@@ -22,7 +22,7 @@ from selection.serializers import SelectionSerializer
 from selection.services import selection_record
 from voting.models import RoundStatus, Vote, VoteValue, VotingRound
 from voting.serializers import VotingRoundSerializer
-from watchqueue_site.db import atomic, unique_row
+from watchqueue_site.db import atomic, retry_on_conflict, unique_row
 from watchqueue_site.errors import Conflict, Forbidden, NotFound, Unauthenticated
 
 VOTE_AS_SELF_ONLY = "You can only vote as yourself."
@@ -70,6 +70,7 @@ def _votable_item(item_id: str, by: Member) -> QueueItem:
     return item
 
 
+@retry_on_conflict
 def vote_cast(
     *, item_id: str, by: Member, value: str, user_id: str | None = None
 ) -> tuple[Vote, QueueItem, bool]:
@@ -124,6 +125,7 @@ def vote_get(item: QueueItem, user_id: str) -> Vote:
     return vote
 
 
+@retry_on_conflict
 def vote_remove(*, item_id: str, by: Member, user_id: str) -> QueueItem:
     """Withdraw `by`'s vote on an item; returns the item with its new counts."""
     if user_id != by.user_id:
@@ -173,6 +175,7 @@ def _round_event(room: Room, type: str, voting_round: VotingRound, **extra: obje
     event_record(room, type, {"round": VotingRoundSerializer(voting_round).data, **extra})
 
 
+@retry_on_conflict
 def round_start(
     *, room: Room, by: Member | None, duration_seconds: int | None = None
 ) -> VotingRound:
@@ -205,6 +208,7 @@ def round_latest(room: Room) -> VotingRound | None:
     return VotingRound.objects.filter(room=room).order_by("-started_at").first()
 
 
+@retry_on_conflict
 def round_close(voting_round: VotingRound, *, by: Member | None = None, pick: bool = True) -> bool:
     """Close the round and let the room's mode pick, exactly once.
 

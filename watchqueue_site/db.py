@@ -1,14 +1,18 @@
 """What the models and services need to run unchanged on SQLite and on MongoDB."""
 
 import re
-from collections.abc import Callable
-from contextlib import AbstractContextManager
-from typing import TypeVar
+import time
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, suppress
+from functools import wraps
+from typing import ParamSpec, TypeVar
 
 from bson import ObjectId
-from django.db import IntegrityError, connection, models, transaction
+from django.db import DatabaseError, IntegrityError, connection, models, transaction
+from pymongo.errors import PyMongoError
 
 T = TypeVar("T")
+P = ParamSpec("P")
 _ID = re.compile(r"^[0-9a-f]{24}$")
 
 
@@ -53,10 +57,74 @@ def atomic() -> AbstractContextManager:
     `IntegrityError` outside it, never inside.
     """
     if is_mongodb():
-        from django_mongodb_backend import transaction as mongo_transaction
-
-        return mongo_transaction.atomic()
+        return _mongo_atomic()
     return transaction.atomic()
+
+
+@contextmanager
+def _mongo_atomic() -> Iterator[None]:
+    """django-mongodb-backend's atomic block, leaving no session behind when it fails.
+
+    Its block ends the session when the body raises or a commit fails with a `DatabaseError`,
+    but a failed commit raises pymongo's own error, which leaves the session open; the next
+    block would then run in that dead transaction instead of a new one.
+    """
+    from django_mongodb_backend import transaction as mongo_transaction
+
+    outermost = not connection.in_atomic_block_mongo
+    try:
+        with mongo_transaction.atomic():
+            yield
+    except BaseException:
+        if outermost and connection.session is not None:
+            with suppress(PyMongoError):
+                connection.session.abort_transaction()
+            connection.session.end_session()
+            connection.session = None
+            connection.run_on_commit = []
+        raise
+
+
+# MongoDB labels an error TransientTransactionError when it aborted the whole transaction and
+# running it again may well succeed: a write conflict with a concurrent transaction on the same
+# document (two votes on one item), or an election of a new primary mid-transaction.
+TRANSIENT = "TransientTransactionError"
+RETRY_ATTEMPTS = 6
+RETRY_PAUSE_SECONDS = 0.01
+
+
+def is_transient(error: BaseException) -> bool:
+    """Whether `error` (or the pymongo error it wraps) says its transaction may be run again."""
+    for _ in range(5):
+        if isinstance(error, PyMongoError) and error.has_error_label(TRANSIENT):
+            return True
+        error = error.__cause__ or error.__context__
+        if error is None:
+            return False
+    return False
+
+
+def retry_on_conflict(service: Callable[P, T]) -> Callable[P, T]:
+    """Run a service again when MongoDB aborted its transaction as transient.
+
+    The transaction was aborted, so nothing of the first try remains; a service reads what it
+    depends on inside its transaction, so the next try decides afresh. Only the outermost
+    service retries: inside another's transaction the error goes up to that one. SQLite
+    never raises it (its writers queue on the database's lock instead).
+    """
+
+    @wraps(service)
+    def run(*args: P.args, **kwargs: P.kwargs) -> T:
+        for attempt in range(RETRY_ATTEMPTS):
+            try:
+                return service(*args, **kwargs)
+            except (DatabaseError, PyMongoError) as error:
+                if attempt + 1 == RETRY_ATTEMPTS or in_atomic_block() or not is_transient(error):
+                    raise
+            time.sleep(RETRY_PAUSE_SECONDS * 2**attempt)
+        raise AssertionError("unreachable")
+
+    return run
 
 
 def on_commit(func: Callable[[], None]) -> None:
