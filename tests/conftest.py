@@ -1,4 +1,39 @@
+import os
+
 import pytest
+
+ON_MONGODB = bool(os.environ.get("TEST_MONGODB_URL"))
+NEEDS_MONGODB = (
+    "needs a MongoDB replica set: run with TEST_MONGODB_URL=mongodb://…/?replicaSet=rs0 "
+    "(see the README's MongoDB section)"
+)
+SQLITE_ONLY = "relies on the embedded SQLite database; this run is on MongoDB"
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    where = "MongoDB at TEST_MONGODB_URL" if ON_MONGODB else "the embedded SQLite database"
+    return f"database: {where}"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests of one backend's behaviour are skipped on the other, with the reason."""
+    for item in items:
+        if "mongodb_only" in item.keywords and not ON_MONGODB:
+            item.add_marker(pytest.mark.skip(reason=NEEDS_MONGODB))
+        if "sqlite_only" in item.keywords and ON_MONGODB:
+            item.add_marker(pytest.mark.skip(reason=SQLITE_ONLY))
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Drop the databases the run's servers had on the replica set."""
+    from tests.live_server import MONGODB_DATABASES
+
+    if ON_MONGODB and MONGODB_DATABASES:
+        from pymongo import MongoClient
+
+        with MongoClient(os.environ["TEST_MONGODB_URL"]) as client:
+            for name in MONGODB_DATABASES:
+                client.drop_database(name)
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -32,9 +33,21 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+# Databases made on TEST_MONGODB_URL's replica set for servers, dropped when the run ends.
+MONGODB_DATABASES: list[str] = []
+
+
 def server_env(data_dir: Path, **extra: str) -> dict[str, str]:
+    """A server's environment: its own data folder, and on a MongoDB run its own database."""
     env = {k: v for k, v in os.environ.items() if k not in {"MONGODB_URL", "SQLITE_PATH"}}
     env.update({"DATA_DIR": str(data_dir), "DJANGO_SETTINGS_MODULE": "watchqueue_site.settings"})
+    if mongodb := os.environ.get("TEST_MONGODB_URL"):
+        name = f"watchqueue_live_{uuid.uuid4().hex[:12]}"
+        MONGODB_DATABASES.append(name)
+        env.update({"MONGODB_URL": mongodb, "MONGODB_DATABASE": name})
+        env.setdefault("SECRET_KEY", "test-suite-only-" + "k" * 40)
+    else:
+        env["MONGODB_URL"] = ""
     env.update(extra)
     return env
 

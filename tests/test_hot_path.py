@@ -33,6 +33,7 @@ def _open(path) -> sqlite3.Connection:
     return conn
 
 
+@pytest.mark.sqlite_only
 def test_a_returned_connection_is_handed_out_again_for_the_same_database_only(pool, tmp_path):
     first, second = str(tmp_path / "a.db"), str(tmp_path / "b.db")
     conn = _open(first)
@@ -42,6 +43,7 @@ def test_a_returned_connection_is_handed_out_again_for_the_same_database_only(po
     assert pool.take(first) is None
 
 
+@pytest.mark.sqlite_only
 def test_a_transaction_left_open_is_rolled_back_before_the_connection_is_reused(pool, tmp_path):
     path = str(tmp_path / "a.db")
     conn = _open(path)
@@ -53,6 +55,7 @@ def test_a_transaction_left_open_is_rolled_back_before_the_connection_is_reused(
     assert reused.execute("SELECT count(*) FROM t").fetchone() == (0,)
 
 
+@pytest.mark.sqlite_only
 def test_the_pool_keeps_at_most_its_size_and_closes_the_rest(pool, tmp_path):
     path = str(tmp_path / "a.db")
     conns = [_open(path) for _ in range(sqlite_backend.POOL_SIZE + 2)]
@@ -65,6 +68,7 @@ def test_the_pool_keeps_at_most_its_size_and_closes_the_rest(pool, tmp_path):
     assert all(kept[:-1])
 
 
+@pytest.mark.sqlite_only
 def test_a_broken_connection_is_closed_instead_of_pooled(pool, tmp_path):
     path = str(tmp_path / "a.db")
     conn = _open(path)
@@ -73,6 +77,7 @@ def test_a_broken_connection_is_closed_instead_of_pooled(pool, tmp_path):
     assert pool.take(path) is None
 
 
+@pytest.mark.sqlite_only
 def test_draining_closes_every_idle_connection(pool, tmp_path):
     path = str(tmp_path / "a.db")
     conns = [_open(path) for _ in range(3)]
@@ -85,6 +90,7 @@ def test_draining_closes_every_idle_connection(pool, tmp_path):
             conn.execute("SELECT 1")
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.django_db(transaction=True)
 def test_django_reconnects_to_the_pooled_connection_from_another_thread():
     connection.ensure_connection()

@@ -382,3 +382,37 @@ def test_an_sse_stream_takes_the_rooms_cookie_and_a_screens_token(live):
         time.sleep(0.5)
         reader.close()
         assert [f["event"] for f in reader.frames] == ["queue_update"]
+
+
+def test_two_server_processes_give_every_client_every_change_once_whoever_made_it(env, live):
+    """Two daphne processes on one database, as behind a load balancer: each process's own
+    changes reach its clients at once, the other's through the change stream on MongoDB or the
+    poll on SQLite; each client gets each change once, in order."""
+    with daphne(env) as second:
+        room, tokens = live_room(live)
+        headers = {"Authorization": f"Bearer {tokens['alice']}"}
+
+        async def scenario():
+            on_first = await websockets.connect(ws_url(live, room["id"], "bob", tokens["bob"]))
+            on_second = await websockets.connect(
+                ws_url(second, room["id"], "carol", tokens["carol"])
+            )
+            await drain(on_first, 0.5)
+            await drain(on_second, 0.5)
+            for index, server in enumerate([live, second, live, second, second, live]):
+                requests.post(
+                    f"{server}/api/queue",
+                    json={"room_id": room["id"], "title": f"Film {index}"},
+                    headers=headers,
+                    timeout=5,
+                )
+            got = [await drain(ws, 2.0) for ws in (on_first, on_second)]
+            for ws in (on_first, on_second):
+                await ws.close()
+            return got
+
+        first_got, second_got = asyncio.run(scenario())
+    for received in (first_got, second_got):
+        added = [(m["seq"], m["item"]["title"]) for m in received if m["type"] == "queue_update"]
+        assert [title for _, title in added] == [f"Film {i}" for i in range(6)]
+        assert [seq for seq, _ in added] == sorted({seq for seq, _ in added})
