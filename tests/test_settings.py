@@ -31,7 +31,20 @@ def test_mongodb_settings_pass_djangos_checks(tmp_path):
 def test_mongodb_needs_an_explicit_secret_key(tmp_path):
     result = _manage(tmp_path, "check", MONGODB_URL=UNREACHABLE_MONGODB, SECRET_KEY="")
     assert result.returncode != 0
-    assert "SECRET_KEY must be set when MONGODB_URL is set" in result.stderr
+    assert "SECRET_KEY (or SECRET_KEY_FILE) must be set when MONGODB_URL is set" in result.stderr
+
+
+def test_the_secret_key_may_come_from_a_file_every_process_shares(tmp_path):
+    key_file = tmp_path / "shared_key"
+    key_file.write_text("s" * 50 + "\n")
+    env = {"MONGODB_URL": UNREACHABLE_MONGODB, "SECRET_KEY": "", "SECRET_KEY_FILE": str(key_file)}
+    script = "from django.conf import settings; print(settings.SECRET_KEY)"
+    shown = _manage(tmp_path, "shell", "-c", script, **env)
+    assert shown.stdout.strip().splitlines()[-1] == "s" * 50
+    key_file.write_text("")
+    empty = _manage(tmp_path, "check", **env)
+    assert empty.returncode != 0
+    assert "is missing or empty" in empty.stderr
 
 
 def test_the_migrations_match_the_models_under_the_mongodb_settings(tmp_path):
@@ -55,6 +68,7 @@ def test_the_migrations_match_the_models_under_the_mongodb_settings(tmp_path):
     assert "No changes detected" in result.stdout
 
 
+@pytest.mark.sqlite_only
 def test_the_migrations_match_the_models_on_sqlite(tmp_path):
     result = _manage(tmp_path, "makemigrations", "--check", "--dry-run")
     assert result.returncode == 0, result.stdout + result.stderr
@@ -75,6 +89,7 @@ def test_a_bad_setting_stops_the_server_with_a_message_naming_it(tmp_path, name,
     assert message in result.stderr
 
 
+@pytest.mark.sqlite_only
 def test_the_embedded_run_creates_and_keeps_its_secret_key(tmp_path):
     assert _manage(tmp_path, "check", SECRET_KEY="").returncode == 0
     key = (tmp_path / "secret_key").read_text()

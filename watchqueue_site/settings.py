@@ -30,13 +30,22 @@ def _secret_key() -> str:
     """The configured key, or one generated once and kept under the data folder.
 
     The embedded run must start with no set-up, yet tokens must survive a restart. A scaled-out
-    deployment runs several processes that must share one key, so there it has to be configured.
+    deployment runs several processes that must share one key, so there it has to be configured,
+    as SECRET_KEY or as a file named by SECRET_KEY_FILE.
     """
     configured = envstr("SECRET_KEY")
     if configured:
         return configured
+    # A file every process reads alike: what the compose file's processes share.
+    if key_path := envstr("SECRET_KEY_FILE"):
+        key = Path(key_path).read_text().strip() if Path(key_path).is_file() else ""
+        if not key:
+            raise ImproperlyConfigured(f"SECRET_KEY_FILE {key_path} is missing or empty")
+        return key
     if USE_MONGODB:
-        raise ImproperlyConfigured("SECRET_KEY must be set when MONGODB_URL is set")
+        raise ImproperlyConfigured(
+            "SECRET_KEY (or SECRET_KEY_FILE) must be set when MONGODB_URL is set"
+        )
     key_file = DATA_DIR / "secret_key"
     if not key_file.exists():
         DATA_DIR.mkdir(parents=True, exist_ok=True)
