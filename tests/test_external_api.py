@@ -1,9 +1,11 @@
 """The TMDB client and `GET /api/search`, against a local server that speaks TMDB's JSON."""
 
 import logging
+import threading
 import time
 
 import pytest
+import requests
 from django.test import override_settings
 
 from tests.factories import client_for, make_room
@@ -228,3 +230,39 @@ def test_tmdb_failures_are_503s_that_never_show_the_key(member, fake):
         "30",
     )
     assert KEY not in refused.content.decode() + down.content.decode()
+
+
+def test_a_slow_tmdb_holds_up_no_other_request(tmp_path):
+    """The views that wait on TMDB run on the event loop: while one waits, the thread that
+    serves every other request (a vote, a page, the health check) goes on serving."""
+    from tests.live_clients import live_room
+    from tests.live_server import daphne, migrate, server_env
+
+    with FakeTMDB(key=KEY) as fake:
+        env = server_env(tmp_path, TMDB_API_KEY=KEY, TMDB_API_URL=fake.url)
+        migrate(env)
+        with daphne(env) as base:
+            room, tokens = live_room(base)
+            fake.queue("/search/multi", Answer(delay=2.0, body={"page": 1, "results": []}))
+            finished: dict[str, float] = {}
+
+            def search() -> None:
+                requests.get(
+                    f"{base}/api/search?q=slow",
+                    headers={"Authorization": f"Bearer {tokens['bob']}"},
+                    timeout=10,
+                )
+                finished["search"] = time.monotonic()
+
+            waiting = threading.Thread(target=search)
+            waiting.start()
+            time.sleep(0.5)  # the search is now waiting on TMDB
+            requests.get(f"{base}/health", timeout=10)
+            requests.get(
+                f"{base}/api/rooms/{room['id']}",
+                headers={"Authorization": f"Bearer {tokens['alice']}"},
+                timeout=10,
+            )
+            finished["others"] = time.monotonic()
+            waiting.join(10)
+    assert finished["others"] < finished["search"]

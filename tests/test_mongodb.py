@@ -298,3 +298,69 @@ def test_concurrent_votes_on_one_item_all_land_with_exact_counts():
     assert [kind for kind, _ in results] == ["ok"] * 8
     item.refresh_from_db()
     assert (item.upvotes, item.vote_score) == (8, 8)
+
+
+# The services, each run again after an injected conflict (on SQLite, whose rollback is real)
+
+
+@pytest.fixture
+def conflict_once(monkeypatch):
+    """Make the first room event a service records fail as a write conflict would."""
+
+    def install(module) -> list[str]:
+        real, failed = module.event_record, []
+
+        def record(room, type, payload):
+            if not failed:
+                failed.append(type)
+                raise conflict()
+            return real(room, type, payload)
+
+        monkeypatch.setattr(module, "event_record", record)
+        return failed
+
+    return install
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_removal_retried_after_a_conflict_removes_once(conflict_once):
+    from queues import services
+    from queues.models import QueueItem
+    from tests.factories import events_since, make_room, seq_now
+
+    setup = make_room("alice")
+    item = setup.add_item("Heat")
+    since = seq_now(setup.room)
+    failed = conflict_once(services)
+    services.queue_item_remove(item=item, by=setup.host)
+    assert failed == ["queue_update"]
+    assert not QueueItem.objects.filter(pk=item.pk).exists()
+    assert [e.payload["action"] for e in events_since(setup.room, since)] == ["removed"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_status_change_retried_after_a_conflict_is_made_and_told(conflict_once):
+    from queues import services
+    from queues.models import QueueItem
+    from tests.factories import events_since, make_room, seq_now
+
+    setup = make_room("alice")
+    item = setup.add_item("Heat")
+    since = seq_now(setup.room)
+    conflict_once(services)
+    services.queue_item_set_status(item=item, by=setup.host, status="watching")
+    assert QueueItem.objects.get(pk=item.pk).status == "watching"
+    assert [e.payload["item"]["status"] for e in events_since(setup.room, since)] == ["watching"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_vote_retried_after_a_conflict_counts_once(conflict_once):
+    from tests.factories import make_room
+    from voting import services
+
+    setup = make_room("alice", "bob")
+    item = setup.add_item("Heat")
+    conflict_once(services)
+    _, voted, changed = services.vote_cast(item_id=item.pk, by=setup.members["bob"], value="up")
+    item.refresh_from_db()
+    assert (changed, voted.upvotes, item.upvotes, item.vote_score) == (True, 1, 1, 1)

@@ -106,6 +106,22 @@ def test_a_screen_is_sent_to_the_tv_and_may_read_the_history(room):
     assert client.get(f"/r/{room.room.pk}/history").status_code == 200
 
 
+def test_a_token_of_another_room_in_this_rooms_cookie_opens_nothing(room):
+    other = make_room("mallory", name="Next door")
+    client = browser()
+    client.cookies[cookie_name(room.room.pk)] = other.tokens["mallory"]
+    for path in ("", "/history", "/tv"):
+        response = client.get(f"/r/{room.room.pk}{path}")
+        assert response.status_code == 403
+        assert room.room.code not in response.content.decode()
+
+
+@pytest.mark.parametrize("code", ["-", " - ", "a/b", "ABC", "ABCDEFGH", "0OIL11"])
+def test_what_cannot_be_a_code_is_refused_on_both_join_paths(db, code):
+    assert browser().get("/join", {"code": code}).status_code in (400, 404)
+    assert browser().get(f"/join/{code.replace('/', '%2F')}").status_code == 404
+
+
 def test_a_room_that_does_not_exist_is_a_404(db):
     assert browser().get(f"/r/{'0' * 24}").status_code == 404
     assert browser().get("/r/not-an-id").status_code == 404
@@ -132,10 +148,15 @@ def test_pages_carry_a_policy_that_runs_only_the_apps_own_scripts(room):
 def test_the_invite_shows_the_lan_address_to_a_host_on_localhost(room, monkeypatch):
     monkeypatch.setattr(invite, "lan_address", lambda: "192.168.1.20")
     host = browser(room, room.tokens["alice"]).get(f"/r/{room.room.pk}", HTTP_HOST="localhost:8000")
-    links = re.findall(r'class="invite-link" href="([^"]+)"', host.content.decode())
+    page = host.content.decode()
+    links = re.findall(r'class="invite-link" href="([^"]+)"', page)
     assert links == [
         f"http://192.168.1.20:8000/join/{room.room.code}",
         f"http://localhost:8000/join/{room.room.code}",
+    ]
+    assert re.findall(r'<span class="eyebrow">([^<]+)</span>', page) == [
+        "On this Wi-Fi",
+        "On this computer",
     ]
     friend = browser(room, room.tokens["bob"]).get(
         f"/r/{room.room.pk}", HTTP_HOST="192.168.1.20:8000"

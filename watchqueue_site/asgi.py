@@ -2,15 +2,32 @@
 
 import gc
 import os
+from functools import lru_cache
 
 import django
-from asgiref.sync import sync_to_async
+from asgiref.sync import iscoroutinefunction, sync_to_async
+from django.conf import settings
 from django.core.handlers.asgi import ASGIHandler
+from django.test.utils import override_settings
+from django.urls import Resolver404, resolve
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "watchqueue_site.settings")
 
 # Django must be set up before the consumers (and the models they import) are loaded.
 django.setup(set_prefix=False)
+
+
+class AsyncViewsHandler(ASGIHandler):
+    """Django's async chain for the async views, without WhiteNoise.
+
+    WhiteNoise is sync-only, and a sync middleware around an async view waits for the whole
+    view on the sync thread. Static files never reach an async view, so it is left out here.
+    """
+
+    def load_middleware(self, is_async: bool = False) -> None:
+        middleware = [m for m in settings.MIDDLEWARE if not m.startswith("whitenoise.")]
+        with override_settings(MIDDLEWARE=middleware):
+            super().load_middleware(is_async=True)
 
 
 class OneThreadASGIHandler(ASGIHandler):
@@ -25,21 +42,39 @@ class OneThreadASGIHandler(ASGIHandler):
     event loop and back to reach a sync view.
 
     Here the middleware chain is the sync one WSGI uses, entered once per request on the one
-    thread that the WebSocket consumers' database calls use too; an async view (the SSE
-    streams) is handed back to the event loop. The requests' sync parts run one after another,
-    so sync code must not wait on the network: calls to outside services run elsewhere.
+    thread that the WebSocket consumers' database calls use too. The requests' sync parts run
+    one after another, so sync code must not wait on the network.
+
+    An async view (the SSE streams, and the views that wait on TMDB) goes through Django's own
+    async chain instead, on the event loop: run from the sync chain, the one thread would wait
+    for the whole view, TMDB's answer included, and every other request with it.
     """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.async_views = AsyncViewsHandler()
 
     def load_middleware(self, is_async: bool = False) -> None:
         super().load_middleware(is_async=False)
 
     async def get_response_async(self, request):
+        if _is_async_view(request.path_info):
+            return await self.async_views.get_response_async(request)
         return await sync_to_async(self.get_response, thread_sensitive=True)(request)
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             raise ValueError(f"Django serves HTTP only, not {scope['type']}.")
         await self.handle(scope, receive, send)
+
+
+@lru_cache(maxsize=4096)
+def _is_async_view(path: str) -> bool:
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return False
+    return iscoroutinefunction(match.func)
 
 
 django_application = OneThreadASGIHandler()

@@ -8,7 +8,8 @@ from functools import wraps
 from typing import ParamSpec, TypeVar
 
 from bson import ObjectId
-from django.db import DatabaseError, IntegrityError, connection, models, transaction
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import DatabaseError, connection, models, transaction
 from pymongo.errors import PyMongoError
 
 T = TypeVar("T")
@@ -107,20 +108,32 @@ def is_transient(error: BaseException) -> bool:
 def retry_on_conflict(service: Callable[P, T]) -> Callable[P, T]:
     """Run a service again when MongoDB aborted its transaction as transient.
 
-    The transaction was aborted, so nothing of the first try remains; a service reads what it
-    depends on inside its transaction, so the next try decides afresh. Only the outermost
-    service retries: inside another's transaction the error goes up to that one. SQLite
-    never raises it (its writers queue on the database's lock instead).
+    The transaction was aborted, so nothing of the first try remains in the database; the
+    model instances the service was given are read again from it, so that what the first try
+    changed in them (a status set, a pk cleared by a delete) is undone too, and the next try
+    decides afresh. Only the outermost service retries: inside another's transaction the error
+    goes up to that one. SQLite never raises it (its writers queue on the database's lock).
     """
 
     @wraps(service)
     def run(*args: P.args, **kwargs: P.kwargs) -> T:
+        given = [
+            (value, value.pk)
+            for value in (*args, *kwargs.values())
+            if isinstance(value, models.Model) and value.pk is not None
+        ]
         for attempt in range(RETRY_ATTEMPTS):
             try:
                 return service(*args, **kwargs)
             except (DatabaseError, PyMongoError) as error:
                 if attempt + 1 == RETRY_ATTEMPTS or in_atomic_block() or not is_transient(error):
                     raise
+                try:
+                    for instance, pk in given:
+                        instance.pk = pk
+                        instance.refresh_from_db()
+                except ObjectDoesNotExist:
+                    raise error from None
             time.sleep(RETRY_PAUSE_SECONDS * 2**attempt)
         raise AssertionError("unreachable")
 
@@ -135,16 +148,6 @@ def on_commit(func: Callable[[], None]) -> None:
         mongo_transaction.on_commit(func)
     else:
         transaction.on_commit(func)
-
-
-def constraint_name(error: IntegrityError) -> str:
-    """The text of a unique-constraint failure, to tell which rule a write broke.
-
-    SQLite names the columns ("UNIQUE constraint failed: queues_queueitem.room_id, ...") and
-    MongoDB the index ("E11000 duplicate key error ... index: queue_unique_title ..."); callers
-    match on either.
-    """
-    return str(error)
 
 
 def in_atomic_block() -> bool:

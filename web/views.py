@@ -8,6 +8,7 @@ or a visit days later finds the member still in the room.
 """
 
 import json
+import re
 import unicodedata
 from collections.abc import Callable
 from functools import wraps
@@ -19,7 +20,7 @@ from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.views.decorators.http import require_GET
 
-from rooms.models import CODE_LENGTH, Member, Room, SelectionMode
+from rooms.models import CODE_ALPHABET, CODE_LENGTH, Member, Room, SelectionMode
 from rooms.serializers import MemberSerializer
 from rooms.services import normalize_code, room_get_by_code
 from rooms.tokens import Screen, cookie_name, reader_from_token
@@ -77,6 +78,7 @@ DURATIONS = [
     {"seconds": 600, "label": "10 minutes"},
 ]
 
+CODE_PATTERN = re.compile(f"^[{CODE_ALPHABET}]{{{CODE_LENGTH}}}$")
 NOT_A_MEMBER = "This room's page is for its members. Ask someone in the room for its code."
 ROOM_GONE = "This room no longer exists."
 CODE_UNKNOWN = "No room has this code. Check it with whoever gave it to you."
@@ -97,8 +99,11 @@ def page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
 
 
 def _reader(request: HttpRequest, room_id: str) -> tuple[Member | Screen | None, str | None]:
+    """The member or screen of this room's cookie, and its token; a token of another room
+    (copied into this room's cookie) is no one here."""
     token = request.COOKIES.get(cookie_name(room_id))
-    return (reader_from_token(token), token) if token else (None, None)
+    reader = reader_from_token(token) if token else None
+    return (reader if reader is not None and reader.room_id == room_id else None), token
 
 
 def _private(response: HttpResponse) -> HttpResponse:
@@ -160,6 +165,8 @@ def join_by_code(request: HttpRequest) -> HttpResponse:
     code = normalize_code(request.GET.get("code", ""))
     if not code:
         return _home(request, status=400, join_error="Type the room's code.")
+    if not CODE_PATTERN.match(code):
+        return _home(request, status=404, join_error=CODE_UNKNOWN, code=code)
     return redirect("web:join", code=code)
 
 
@@ -167,6 +174,9 @@ def join_by_code(request: HttpRequest) -> HttpResponse:
 def join(request: HttpRequest, code: str) -> HttpResponse:
     """Where a join link or QR code lands: the join form with the code filled in."""
     normalized = normalize_code(code)
+    if not CODE_PATTERN.match(normalized):
+        # Not a code at all: nothing to look up, and no guess to count.
+        return _home(request, status=404, join_error=CODE_UNKNOWN, code=normalized[:12])
     if normalized != code:
         return redirect("web:join", code=normalized)
     address = request.META.get("REMOTE_ADDR") or "unknown"
