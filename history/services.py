@@ -90,6 +90,20 @@ def history_mark_watched(
     return entry
 
 
+def history_fill_in(item: QueueItem) -> None:
+    """An item filled in from TMDB after it was watched: its history entry gets the facts too.
+
+    Runs inside the caller's atomic block (enrichment's), which records the event with it.
+    """
+    entry = unique_row(WatchEntry.objects.select_related("selection").filter(item=item))
+    if entry is None:
+        return
+    entry.tmdb_id, entry.media_type = item.tmdb_id, item.media_type
+    entry.year, entry.poster_url = item.year, item.poster_url
+    entry.save(update_fields=["tmdb_id", "media_type", "year", "poster_url"])
+    _history_event(item.room, "updated", entry)
+
+
 def _history_event(room: Room, action: str, entry: WatchEntry) -> None:
     entry._rating_list = list(entry.ratings.all())
     event_record(room, EventType.HISTORY_UPDATE, {"action": action, "entry": entry_payload(entry)})

@@ -17,6 +17,7 @@ removed; one being watched is marked as a duplicate, naming the other.
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -34,6 +35,7 @@ from queues.models import (
 )
 from queues.services import item_payload, queue_event, title_key
 from realtime.events import EventType, event_record
+from selection.models import Selection
 from tmdb.client import TMDBAuthError, TMDBClient, TMDBError, TMDBNotFound, tmdb
 from watchqueue_site.db import atomic, on_commit, retry_on_conflict, unique_row
 
@@ -69,30 +71,33 @@ def enrichment_enabled() -> bool:
     return bool(settings.TMDB_API_KEY)
 
 
+def _stamp() -> datetime:
+    """When an enrichment was asked for; it names the request. Milliseconds, as MongoDB keeps
+    them, so the stamp read back is the stamp written."""
+    now = timezone.now()
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
+
+
 def enrichment_schedule(item: QueueItem) -> None:
     """Mark `item` pending and enrich it once the caller's atomic block commits.
 
     Runs inside the block that wrote the item, so the pending state goes out with its event.
     """
-    item.enrichment, item.enrichment_error, item.enrichment_at = (
-        Enrichment.PENDING,
-        "",
-        timezone.now(),
-    )
-    item_id = item.pk
-    on_commit(lambda: _workers.submit(_enrich_in_background, item_id))
+    item.enrichment, item.enrichment_error, item.enrichment_at = Enrichment.PENDING, "", _stamp()
+    item_id, requested_at = item.pk, item.enrichment_at
+    on_commit(lambda: _workers.submit(_enrich_in_background, item_id, requested_at))
 
 
-def _enrich_in_background(item_id: str) -> None:
+def _enrich_in_background(item_id: str, requested_at: datetime) -> None:
     try:
         item = unique_row(QueueItem.objects.filter(pk=item_id))
-        if item is None:
-            return
+        if item is None or item.enrichment_at != requested_at:
+            return  # removed, or asked for again since: that request does it
         outcome = enrichment_fetch(item, tmdb())
         if outcome.details is not None:
-            enrichment_apply(item_id, outcome.details)
+            enrichment_apply(item_id, outcome.details, requested_at=requested_at)
         else:
-            enrichment_fail(item_id, outcome.status, outcome.error)
+            enrichment_fail(item_id, outcome.status, outcome.error, requested_at=requested_at)
     except Exception:
         logger.exception("Enriching queue item %s failed", item_id)
     finally:
@@ -170,38 +175,65 @@ def _metadata(details: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _current(item_id: str, requested_at: datetime) -> tuple[QueueItem | None, bool]:
+    """The item, read in the caller's transaction, and whether this request is still the
+    latest for it: an item renamed, or asked about again, while TMDB was answering has a newer
+    request, and the older answer must not overwrite what the newer one will bring."""
+    item = unique_row(QueueItem.objects.select_related("room").filter(pk=item_id))
+    return item, item is not None and item.enrichment_at == requested_at
+
+
 @retry_on_conflict
-def enrichment_apply(item_id: str, details: dict[str, Any]) -> QueueItem | None:
+def enrichment_apply(
+    item_id: str, details: dict[str, Any], *, requested_at: datetime
+) -> QueueItem | None:
     """Fill the item in from TMDB's details; returns the item the room now has for it.
 
     That is the item itself, or, when TMDB's id makes it a duplicate, the item it was merged
-    into. None if the item was removed in the meantime.
+    into; unchanged if a newer request superseded this one; None if it was removed meanwhile.
     """
-    try:
-        with atomic():
-            item = unique_row(QueueItem.objects.select_related("room").filter(pk=item_id))
-            if item is None:
-                return None
-            for field, value in _metadata(details).items():
-                setattr(item, field, value)
-            if item.year is None:
-                item.year = details["year"]
-            item.enrichment, item.enrichment_error = Enrichment.ENRICHED, ""
-            item.enrichment_at = timezone.now()
-            # The unique (room, media_type, tmdb_id) among open items refuses this save when
-            # another open item already is this film.
-            item.save(update_fields=_ENRICHED_FIELDS)
-            queue_event(item.room, "enriched", item)
-            return item
-    except IntegrityError:
-        return _duplicate_found(item_id, details)
+    for _ in range(2):
+        try:
+            return _apply(item_id, details, requested_at)
+        except IntegrityError:
+            found = _duplicate_found(item_id, details, requested_at)
+            if found is not _GONE:
+                return found
+        # The item it clashed with left the queue meanwhile: this save may go through now.
+    return unique_row(QueueItem.objects.filter(pk=item_id))
 
 
-def _duplicate_found(item_id: str, details: dict[str, Any]) -> QueueItem | None:
+def _apply(item_id: str, details: dict[str, Any], requested_at: datetime) -> QueueItem | None:
     with atomic():
-        item = unique_row(QueueItem.objects.select_related("room").filter(pk=item_id))
-        if item is None:
-            return None
+        item, latest = _current(item_id, requested_at)
+        if item is None or not latest:
+            return item
+        for field, value in _metadata(details).items():
+            setattr(item, field, value)
+        if item.year is None:
+            item.year = details["year"]
+        item.enrichment, item.enrichment_error = Enrichment.ENRICHED, ""
+        item.enrichment_at = timezone.now()
+        # The unique (room, media_type, tmdb_id) among open items refuses this save when
+        # another open item already is this film.
+        item.save(update_fields=_ENRICHED_FIELDS)
+        queue_event(item.room, "enriched", item)
+        if item.status == ItemStatus.WATCHED:
+            from history.services import history_fill_in
+
+            history_fill_in(item)
+        return item
+
+
+_GONE = object()
+
+
+def _duplicate_found(item_id: str, details: dict[str, Any], requested_at: datetime):
+    """Merge or mark an item TMDB says is another open item; `_GONE` if that one has left."""
+    with atomic():
+        item, latest = _current(item_id, requested_at)
+        if item is None or not latest:
+            return item
         existing = unique_row(
             QueueItem.objects.select_related("room")
             .filter(
@@ -212,8 +244,8 @@ def _duplicate_found(item_id: str, details: dict[str, Any]) -> QueueItem | None:
             )
             .exclude(pk=item.pk)
         )
-        if existing is None:  # it left the queue since: try again from the start
-            return None
+        if existing is None:
+            return _GONE
         if item.status == ItemStatus.QUEUED:
             return _merge(item, existing, details)
         _record_failure(item, Enrichment.DUPLICATE, DUPLICATE_OF.format(title=existing.title))
@@ -232,6 +264,8 @@ def _merge(item: QueueItem, into: QueueItem, details: dict[str, Any]) -> QueueIt
         into.save(update_fields=_ENRICHED_FIELDS)
         queue_event(into.room, "enriched", into)
     votes_merge(source=item, target=into)
+    # A pick of the duplicate is a pick of the film: it stays with the item that remains.
+    Selection.objects.filter(item=item).update(item=into)
     payload = item_payload(item)
     item.delete()
     event_record(
@@ -248,29 +282,37 @@ def _merge(item: QueueItem, into: QueueItem, details: dict[str, Any]) -> QueueIt
 
 
 @retry_on_conflict
-def enrichment_fail(item_id: str, status: str, error: str) -> QueueItem | None:
-    """Record why TMDB could not fill the item in; the item stays usable, and may be retried."""
+def enrichment_fail(
+    item_id: str, status: str, error: str, *, requested_at: datetime
+) -> QueueItem | None:
+    """Record why TMDB could not fill the item in; the item stays usable, and may be retried.
+    A newer request's item is left to it; None if the item was removed."""
     with atomic():
-        item = unique_row(QueueItem.objects.select_related("room").filter(pk=item_id))
-        if item is None:
-            return None
-        _record_failure(item, status, error)
+        item, latest = _current(item_id, requested_at)
+        if item is not None and latest:
+            _record_failure(item, status, error)
         return item
 
 
 def _record_failure(item: QueueItem, status: str, error: str) -> None:
     item.enrichment, item.enrichment_error = status, error[:ENRICHMENT_ERROR_MAX]
-    item.enrichment_at = timezone.now()
     item.save(update_fields=[*ENRICHMENT_FIELDS, "updated_at"])
     queue_event(item.room, "enrichment", item)
 
 
 @retry_on_conflict
-def enrichment_start(item: QueueItem) -> QueueItem:
-    """Mark an item pending for an on-demand enrichment, so the room sees it is on its way."""
+def enrichment_start(item_id: str) -> QueueItem | None:
+    """Mark an item pending for an on-demand enrichment, so the room sees it is on its way;
+    None if it was removed meanwhile. Its `enrichment_at` names this request."""
     with atomic():
-        item.enrichment, item.enrichment_error = Enrichment.PENDING, ""
-        item.enrichment_at = timezone.now()
+        item = unique_row(QueueItem.objects.select_related("room").filter(pk=item_id))
+        if item is None:
+            return None
+        item.enrichment, item.enrichment_error, item.enrichment_at = (
+            Enrichment.PENDING,
+            "",
+            _stamp(),
+        )
         item.save(update_fields=[*ENRICHMENT_FIELDS, "updated_at"])
         queue_event(item.room, "enrichment", item)
     return item

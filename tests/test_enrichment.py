@@ -12,9 +12,11 @@ import requests
 import websockets
 from django.test import override_settings
 
+from history.services import history_mark_watched
 from queues import enrichment
 from queues.models import Enrichment, ItemStatus, QueueItem
 from queues.services import queue_item_set_status
+from selection.services import selection_make
 from tests.factories import client_for, events_since, make_room, seq_now
 from tests.fake_tmdb import Answer, FakeTMDB
 from tests.live_clients import drain, live_room, ws_url
@@ -48,11 +50,13 @@ def _client(fake: FakeTMDB) -> TMDBClient:
 
 
 def _enrich(item: QueueItem, fake: FakeTMDB) -> QueueItem | None:
-    """What the background job does, run here in the test's own thread and transaction."""
+    """What an on-demand enrichment does, run here in the test's own thread and transaction."""
+    item = enrichment.enrichment_start(item.pk)
     outcome = enrichment.enrichment_fetch(item, _client(fake))
+    asked = {"requested_at": item.enrichment_at}
     if outcome.details is not None:
-        return enrichment.enrichment_apply(item.pk, outcome.details)
-    return enrichment.enrichment_fail(item.pk, outcome.status, outcome.error)
+        return enrichment.enrichment_apply(item.pk, outcome.details, **asked)
+    return enrichment.enrichment_fail(item.pk, outcome.status, outcome.error, **asked)
 
 
 @pytest.fixture
@@ -72,7 +76,11 @@ def test_an_item_with_a_tmdb_id_gets_its_poster_runtime_genres_and_providers(roo
     assert enriched.poster_url == "https://image.tmdb.org/t/p/w500/heat-poster.jpg"
     assert enriched.genres == ["Action", "Crime"]
     assert enriched.providers["stream"] == ["Netflix"]
-    (event,) = events_since(room.room, since)
+    pending, event = events_since(room.room, since)
+    assert (pending.payload["action"], pending.payload["item"]["enrichment"]) == (
+        "enrichment",
+        "pending",
+    )
     assert (event.type, event.payload["action"]) == ("queue_update", "enriched")
     assert event.payload["item"]["poster_url"] == enriched.poster_url
 
@@ -140,9 +148,12 @@ def test_a_refused_key_never_shows_the_key(room, fake, caplog):
 
 def test_an_item_removed_while_tmdb_was_asked_is_left_alone(room, fake):
     item = room.add_item("Heat", tmdb_id=949)
-    outcome = enrichment.enrichment_fetch(item, _client(fake))
+    started = enrichment.enrichment_start(item.pk)
+    outcome = enrichment.enrichment_fetch(started, _client(fake))
     QueueItem.objects.filter(pk=item.pk).delete()
-    assert enrichment.enrichment_apply(item.pk, outcome.details) is None
+    asked = {"requested_at": started.enrichment_at}
+    assert enrichment.enrichment_apply(item.pk, outcome.details, **asked) is None
+    assert enrichment.enrichment_start(item.pk) is None
     assert not QueueItem.objects.filter(pk=item.pk).exists()
 
 
@@ -173,13 +184,54 @@ def test_a_queued_duplicate_found_by_tmdb_is_merged_with_its_votes(room, fake):
         for e in events_since(room.room, since)
     ]
     assert events == [
-        ("queue_update", "enriched", None),
-        ("vote_update", None, "bob"),
-        ("queue_update", "removed", None),
+        ("queue_update", "enrichment", None),  # the copy's enrichment starts
+        ("queue_update", "enriched", None),  # the original fills in
+        ("vote_update", None, "bob"),  # bob's vote moves over
+        ("queue_update", "removed", None),  # the copy goes
     ]
     removed = events_since(room.room, since)[-1].payload
     assert removed["merged_into"] == original.pk
     assert removed["reason"] == enrichment.MERGED_INTO.format(title="El origen")
+
+
+def test_a_film_watched_before_tmdb_answered_gets_its_poster_in_the_history_too(room, fake):
+    item = room.add_item("Heat", tmdb_id=949)
+    entry = history_mark_watched(item=item, by=room.members["alice"])
+    assert entry.poster_url == ""
+    since = seq_now(room.room)
+    _enrich(QueueItem.objects.get(pk=item.pk), fake)
+    entry.refresh_from_db()
+    assert (entry.year, entry.poster_url) == (
+        1995,
+        "https://image.tmdb.org/t/p/w500/heat-poster.jpg",
+    )
+    told = [(e.type, e.payload.get("action")) for e in events_since(room.room, since)]
+    assert told[-1] == ("history_update", "updated")
+
+
+def test_a_pick_of_the_merged_copy_stays_with_the_film(room, fake):
+    original = room.add_item("El origen", tmdb_id=27205)
+    copy = room.add_item("Inception")
+    queue_item_set_status(item=original, by=None, status=ItemStatus.WATCHING)
+    picked = selection_make(room=room.room, by=room.members["alice"], mode="highest_votes")
+    assert picked.item_id == copy.pk
+    _enrich(copy, fake)
+    picked.refresh_from_db()
+    assert picked.item_id == original.pk
+
+
+def test_an_answer_for_an_older_request_does_not_overwrite_a_newer_one(room, tmdb_on):
+    item = room.add_item("Alien")
+    started = enrichment.enrichment_start(item.pk)
+    outcome = enrichment.enrichment_fetch(started, _client(tmdb_on))
+    # Renamed while TMDB was answering: a newer request is made, to be answered in its turn.
+    room.client("alice").patch(f"/api/queue/{item.pk}", {"title": "Heat"}, format="json")
+    asked = {"requested_at": started.enrichment_at}
+    kept = enrichment.enrichment_fail(item.pk, outcome.status, outcome.error, **asked)
+    assert (kept.title, kept.enrichment) == ("Heat", Enrichment.PENDING)
+    newer = enrichment.enrichment_fetch(kept, _client(tmdb_on))
+    answered = enrichment.enrichment_apply(item.pk, newer.details, requested_at=kept.enrichment_at)
+    assert (answered.tmdb_id, answered.enrichment) == (949, Enrichment.ENRICHED)
 
 
 def test_a_duplicate_being_watched_is_marked_not_merged(room, fake):

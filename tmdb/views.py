@@ -43,6 +43,7 @@ TMDB_NOT_CONFIGURED = (
     "token from themoviedb.org) in the environment or .env, and restart the server."
 )
 TMDB_REFUSED_KEY = "TMDB refused the server's key: check TMDB_API_KEY."
+ITEM_GONE = "The item was removed while TMDB was asked."
 QUERY_REQUIRED = "Give a search text of 1 to 100 characters."
 TYPE_INVALID = "Must be movie or tv."
 
@@ -155,16 +156,20 @@ async def enrich(request: HttpRequest, item_id: str) -> JsonResponse:
         return _refusal(error.status_code, error.code, error.message, **error.extra)
     if not enrichment.enrichment_enabled():
         return _refusal(503, "tmdb_not_configured", TMDB_NOT_CONFIGURED)
-    item = await sync_to_async(enrichment.enrichment_start)(item)
-    outcome = await sync_to_async(enrichment.enrichment_fetch, thread_sensitive=False)(item, tmdb())
+    item = await sync_to_async(enrichment.enrichment_start)(item.pk)
+    if item is None:
+        return _refusal(404, "not_found", ITEM_GONE)
+    fetch = sync_to_async(enrichment.enrichment_fetch, thread_sensitive=False)
+    outcome = await fetch(item, tmdb())
+    asked = {"requested_at": item.enrichment_at}
     if outcome.details is not None:
-        result = await sync_to_async(enrichment.enrichment_apply)(item.pk, outcome.details)
+        apply = sync_to_async(enrichment.enrichment_apply)
+        result = await apply(item.pk, outcome.details, **asked)
     else:
-        result = await sync_to_async(enrichment.enrichment_fail)(
-            item.pk, outcome.status, outcome.error
-        )
+        fail = sync_to_async(enrichment.enrichment_fail)
+        result = await fail(item.pk, outcome.status, outcome.error, **asked)
     if result is None:
-        return _refusal(404, "not_found", "The item was removed while TMDB was asked.")
+        return _refusal(404, "not_found", ITEM_GONE)
     body = QueueItemSerializer(result).data
     if outcome.code in ("tmdb_unavailable", "tmdb_refused_key"):
         response = _refusal(503, outcome.code, outcome.error, item=body)
