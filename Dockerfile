@@ -23,7 +23,9 @@ RUN DATA_DIR=/tmp/build python manage.py collectstatic --noinput --verbosity 0 \
 USER watchqueue
 
 EXPOSE 8000
-HEALTHCHECK --interval=5s --timeout=3s --start-period=20s --retries=5 \
-    CMD ["python", "-c", "import sys, urllib.request; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/health', timeout=2).status != 200)"]
-# Behind the compose file's proxy, the client's address comes in X-Forwarded-For.
-CMD ["daphne", "-b", "0.0.0.0", "-p", "8000", "--proxy-headers", "watchqueue_site.asgi:application"]
+HEALTHCHECK --interval=5s --timeout=4s --start-period=20s --retries=5 \
+    CMD ["python", "deploy/healthcheck.py"]
+# Clients' addresses are taken from the connection. Behind a proxy that sets X-Forwarded-For
+# (docker-compose.yml's), add --proxy-headers; never without one, or any client could pose as
+# another address and get round the limit on failed joins.
+CMD ["daphne", "-b", "0.0.0.0", "-p", "8000", "watchqueue_site.asgi:application"]

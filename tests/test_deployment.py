@@ -5,9 +5,11 @@ and the compose file is validated by a Docker Compose client when one is install
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+import requests
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -89,10 +91,13 @@ def test_the_image_serves_the_app_with_daphne_and_checks_its_health():
     assert "pip install -r requirements.txt" in dockerfile
     assert "collectstatic" in dockerfile
     assert "USER watchqueue" in dockerfile
-    assert "/health" in dockerfile.split("HEALTHCHECK", 1)[1]
+    assert "deploy/healthcheck.py" in dockerfile.split("HEALTHCHECK", 1)[1]
     cmd = dockerfile.split("\nCMD ", 1)[1]
     assert cmd.startswith('["daphne"')
     assert "watchqueue_site.asgi:application" in cmd
+    # Alone, the image trusts no forwarded address; behind the compose file's proxy it does.
+    assert "--proxy-headers" not in cmd
+    assert "--proxy-headers" in SERVICES["api"]["command"]
     ignored = (ROOT / ".dockerignore").read_text().split()
     assert {".git", ".venv", ".env", "data"} <= set(ignored)
 
@@ -115,3 +120,21 @@ def test_a_compose_client_accepts_the_file():
         [*client, "config", "--quiet"], cwd=ROOT, capture_output=True, text=True, timeout=60
     )
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("allowed", ["*", "movies.example.com,localhost", ".example.com"])
+def test_the_health_check_asks_as_a_host_the_app_allows(tmp_path, allowed):
+    from tests.live_server import daphne, migrate, server_env
+
+    env = server_env(tmp_path, ALLOWED_HOSTS=allowed)
+    migrate(env)
+    with daphne(env) as base:
+        port = base.rsplit(":", 1)[1]
+        script = (ROOT / "deploy" / "healthcheck.py").read_text().replace(":8000/", f":{port}/")
+        check = subprocess.run(
+            [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=30
+        )
+        as_ip = requests.get(f"{base}/health", timeout=5).status_code
+    assert check.returncode == 0, check.stderr
+    # Asked as 127.0.0.1, an app that allows only its public name refuses: the check does not.
+    assert as_ip == (200 if allowed == "*" else 400)
