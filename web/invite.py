@@ -21,6 +21,7 @@ LOCAL_NAMES = {"localhost", "127.0.0.1", "[::1]", "::1"}
 class Invite:
     url: str
     qr_svg: str
+    label: str = ""  # where the link works, when there are several
 
 
 def lan_address() -> str | None:
@@ -48,15 +49,21 @@ def qr_svg(url: str) -> str:
 def invites(request: HttpRequest, code: str, *, for_host: bool) -> list[Invite]:
     """The join link as the visitor reached the server and, for the host, the LAN one."""
     path = reverse("web:join", kwargs={"code": code})
-    links = [request.build_absolute_uri(path)]
+    here = request.build_absolute_uri(path)
     hostname, port = split_domain_port(request.get_host())
     local = hostname in LOCAL_NAMES
     lan = lan_address()
-    if lan and hostname != lan and (for_host or local):
-        # The port the visitor used, which is the one daphne listens on when reached directly.
-        port = port or request.get_port()
-        default = {"http": "80", "https": "443"}.get(request.scheme)
-        lan_link = f"{request.scheme}://{lan}{'' if port == default else ':' + port}{path}"
-        # A localhost link is of no use to anyone else: lead with the one that is.
-        links.insert(0 if local else 1, lan_link)
-    return [Invite(url=link, qr_svg=qr_svg(link)) for link in links]
+    if not (lan and hostname != lan and (for_host or local)):
+        return [Invite(url=here, qr_svg=qr_svg(here))]
+    # The port the visitor used, which is the one daphne listens on when reached directly.
+    port = port or request.get_port()
+    default = {"http": "80", "https": "443"}.get(request.scheme)
+    lan_link = f"{request.scheme}://{lan}{'' if port == default else ':' + port}{path}"
+    links = [
+        (lan_link, "On this Wi-Fi"),
+        (here, "On this computer" if local else "As you opened it"),
+    ]
+    if not local:
+        # Reached by another name (a tunnel, a host name): that link leads.
+        links.reverse()
+    return [Invite(url=url, qr_svg=qr_svg(url), label=label) for url, label in links]

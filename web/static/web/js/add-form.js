@@ -43,7 +43,8 @@ export class AddForm {
   }
 
   setEnabled(enabled) {
-    for (const control of this.form.elements) control.disabled = !enabled;
+    this.enabled = enabled;
+    for (const control of this.form.elements) control.disabled = !enabled || (this.sending && control.type === "submit");
   }
 
   async submitTyped() {
@@ -63,12 +64,13 @@ export class AddForm {
   }
 
   async send(fields) {
+    if (this.sending) return;
     clearTimeout(this.timer);
     if (this.pending) this.pending.abort();
     this.close();
     this.input.removeAttribute("aria-invalid");
-    const button = this.form.querySelector("button[type=submit]");
-    button.disabled = true;
+    this.sending = true;
+    this.setEnabled(this.enabled !== false);
     try {
       await this.add(fields);
       this.input.value = "";
@@ -76,7 +78,8 @@ export class AddForm {
     } catch {
       this.input.focus();
     } finally {
-      button.disabled = false;
+      this.sending = false;
+      this.setEnabled(this.enabled !== false);
     }
   }
 

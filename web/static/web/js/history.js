@@ -52,7 +52,7 @@ function build(entry) {
 function rateForm(entry) {
   const group = `rating-${entry.id}`;
   const starInput = h("div", { class: "star-input" });
-  for (let value = 5; value >= 1; value -= 1) {
+  for (let value = 1; value <= 5; value += 1) {
     const id = `${group}-${value}`;
     starInput.append(
       h("input", { type: "radio", name: "rating", id, value }),
@@ -169,14 +169,12 @@ const live = new Live({
   onSnapshot: async (snapshot) => {
     state.load(snapshot);
     $("#room-name").textContent = state.room.name;
-    // The first load, or back after a drop: the entries on screen are fetched again.
+    // The first load, or back after a drop: the entries on screen are fetched again and
+    // updated where they stand (a note being typed stays), before any event is taken.
     const count = Math.max(PAGE, loaded);
-    loaded = 0;
-    entries.clear();
-    $("#history").replaceChildren();
     try {
       const page = await api("GET", `/history/room/${cfg.room_id}?limit=${Math.min(200, count)}&offset=0`);
-      loaded = page.length;
+      loaded = Math.max(loaded, page.length);
       for (const entry of page) update(entry);
       place($("#history"));
       $("#history-more").hidden = page.length < count;

@@ -14,7 +14,7 @@ const EVENT_TYPES = [
 const GONE_CODES = new Set([4401, 4403, 4410]);
 
 export class Live {
-  constructor({ roomId, userId = null, heartbeatSeconds = 30, onSnapshot, onEvent, onStatus, onGone }) {
+  constructor({ roomId, userId = null, heartbeatSeconds = 30, onSnapshot, onEvent, onStatus, onGone, onTrouble = null }) {
     this.roomId = roomId;
     this.userId = userId;
     this.silenceMs = (heartbeatSeconds * 2 + 10) * 1000;
@@ -22,6 +22,7 @@ export class Live {
     this.onEvent = onEvent;
     this.onStatus = onStatus;
     this.onGone = onGone;
+    this.onTrouble = onTrouble;
     this.seq = 0;
     this.attempt = 0;
     this.socket = null;
@@ -30,6 +31,10 @@ export class Live {
     this.watchdog = null;
     this.lastHeard = Date.now();
     this.stopped = false;
+    // Each connect() takes a new number; one that finds a newer number after waiting gives way,
+    // so two reconnects at once (a phone waking fires "online" and "visibilitychange") open one
+    // transport, not two.
+    this.generation = 0;
   }
 
   start() {
@@ -38,9 +43,9 @@ export class Live {
     document.addEventListener("visibilitychange", () => {
       // A phone that slept may hold a socket that is dead without having been closed.
       const quiet = Date.now() - this.lastHeard > this.silenceMs / 2;
-      if (document.visibilityState === "visible" && (this.socket || this.state !== "live") && quiet) {
-        this.reconnectNow();
-      }
+      if (document.visibilityState !== "visible") return;
+      if (this.state !== "live") this.reconnectNow();
+      else if (this.socket && quiet) this.connect();
     });
     this.connect();
   }
@@ -60,23 +65,29 @@ export class Live {
   async connect() {
     clearTimeout(this.timer);
     if (this.stopped) return;
+    const generation = ++this.generation;
     this.closeTransport();
     if (this.attempt === 0) this.status("connecting");
     let snapshot;
     try {
       snapshot = await api("GET", `/rooms/${this.roomId}/snapshot`);
     } catch (error) {
+      if (generation !== this.generation) return;
       if ([401, 403, 404].includes(error.status)) {
         this.stop();
         this.onGone(error);
         return;
       }
+      // The server answered, but not with the room: say what it said, and keep trying.
+      if (error.status && this.onTrouble) this.onTrouble(error);
       this.retry();
       return;
     }
-    if (this.stopped) return;
+    if (this.stopped || generation !== this.generation) return;
     this.seq = snapshot.seq;
-    this.onSnapshot(snapshot);
+    // A page may fetch more before it is ready for events (the history its entries).
+    await this.onSnapshot(snapshot);
+    if (this.stopped || generation !== this.generation) return;
     if (this.userId) this.openSocket();
     else this.openStream();
   }

@@ -18,6 +18,15 @@ export class QueueView {
     const ids = new Set(items.map((item) => item.id));
     for (const [id, card] of this.cards) {
       if (!ids.has(id)) {
+        // Focus in a card that goes moves to the next card, or the queue's heading.
+        if (card.element.contains(document.activeElement)) {
+          const next = card.element.nextElementSibling || card.element.previousElementSibling;
+          const target = next ? next.querySelector(".vote-button") : document.getElementById("queue-title");
+          if (target) {
+            if (!next) target.setAttribute("tabindex", "-1");
+            target.focus({ preventScroll: true });
+          }
+        }
         card.element.remove();
         this.cards.delete(id);
       }
@@ -74,7 +83,7 @@ export class QueueView {
       h(
         "div",
         { class: "item-bottom" },
-        h("div", { class: "votes", role: "group", "aria-label": `Vote on ${item.title}` }, (refs.up = voteButton("up")), (refs.score = h("span", { class: "score", "aria-hidden": "true" })), (refs.down = voteButton("down"))),
+        (refs.votes = h("div", { class: "votes", role: "group" }, (refs.up = voteButton("up")), (refs.score = h("span", { class: "score", "aria-hidden": "true" })), (refs.down = voteButton("down")))),
         (refs.voters = h("ul", { class: "voters", "aria-label": "Votes so far" })),
         (refs.menuHost = h("div", { class: "menu-host" })),
       ),
@@ -94,6 +103,7 @@ export class QueueView {
       keys.looks = looks;
       refs.poster.replaceChildren(poster(item));
       refs.title.textContent = item.title;
+      refs.votes.setAttribute("aria-label", `Vote on ${item.title}`);
       refs.meta.textContent = itemFacts(item);
       refs.genres.replaceChildren(...(item.genres || []).slice(0, 4).map((genre) => h("li", { text: genre })));
       refs.genres.hidden = !(item.genres || []).length;
@@ -122,7 +132,8 @@ export class QueueView {
       refs.up.disabled = refs.down.disabled = !open;
       refs.voters.replaceChildren(...this.voters(item.id));
     }
-    const menuKey = [item.status, open, this.state.isHost(), item.enrichment].join("|");
+    // Rebuilt only when what may be done changes: an open menu stays open while details fill in.
+    const menuKey = [item.status, item.title, open, this.state.isHost()].join("|");
     if (keys.menu !== menuKey) {
       keys.menu = menuKey;
       refs.menuHost.replaceChildren(menu(item, this.actions.menu(item)));
@@ -171,6 +182,7 @@ export function menu(item, entries) {
       class: entry.danger ? "danger" : "",
       text: entry.label,
       onclick: () => {
+        details.querySelector("summary").focus();
         details.open = false;
         entry.run();
       },

@@ -1,10 +1,17 @@
 // The pick, revealed the same way on every phone and on the TV: the titles in play flicker past,
 // slowing down, and land on the one chosen, with the reason in words.
-import { h, poster } from "./ui.js";
+import { announce, h, poster } from "./ui.js";
 
 const MODE_NAMES = { weighted_random: "Weighted random", highest_votes: "Highest votes", round_robin: "Round robin" };
 const SPIN_MS = 2600;
 const shown = new Set();
+// The timers of the reveal on screen: a newer pick cancels them, so an older one's landing or
+// closing never writes into the newer one's dialog.
+let timers = [];
+
+function later(run, ms) {
+  timers.push(setTimeout(run, ms));
+}
 
 export function modeName(mode) {
   return MODE_NAMES[mode] || mode;
@@ -46,6 +53,8 @@ function reducedMotion() {
 export function reveal(selection, { titles, nameOf, onWatch = null, autoCloseSeconds = 0 }) {
   if (shown.has(selection.id)) return;
   shown.add(selection.id);
+  for (const timer of timers) clearTimeout(timer);
+  timers = [];
   const dialog = document.getElementById("reveal-dialog");
   const title = document.getElementById("reveal-title");
   const posterBox = document.getElementById("reveal-poster");
@@ -65,6 +74,7 @@ export function reveal(selection, { titles, nameOf, onWatch = null, autoCloseSec
     title.textContent = selection.item_title;
     if (selection.item) posterBox.replaceChildren(poster(selection.item));
     reason.textContent = reasonText(selection, nameOf);
+    announce(`Picked: ${selection.item_title}.`, { urgent: true });
     if (watch && onWatch && selection.item && selection.item.status === "queued") {
       watch.hidden = false;
       watch.onclick = () => {
@@ -72,7 +82,7 @@ export function reveal(selection, { titles, nameOf, onWatch = null, autoCloseSec
         onWatch(selection);
       };
     }
-    if (autoCloseSeconds) setTimeout(() => dialog.open && dialog.close(), autoCloseSeconds * 1000);
+    if (autoCloseSeconds) later(() => dialog.open && dialog.close(), autoCloseSeconds * 1000);
   };
 
   const pool = titles.length > 1 ? titles : [selection.item_title];
@@ -91,7 +101,7 @@ export function reveal(selection, { titles, nameOf, onWatch = null, autoCloseSec
     index = (index + 1) % pool.length;
     title.textContent = pool[index];
     // Slow down as it goes, like a wheel: 60 ms between titles at first, 320 ms at the end.
-    setTimeout(step, 60 + 260 * (elapsed / SPIN_MS) ** 2);
+    later(step, 60 + 260 * (elapsed / SPIN_MS) ** 2);
   };
   title.textContent = pool[0];
   step();

@@ -31,6 +31,11 @@ export class RoomDialog {
     $("#reopen-button").hidden = !host || state.isOpen();
     $("#leave-button").hidden = host;
     const online = new Set(state.presence.map((user) => user.user_id));
+    // Rebuilt only when who is in the room, or here, changes: a vote must not take the focus
+    // from a "Remove" button.
+    const key = JSON.stringify([host, state.room.members, [...online]]);
+    if (key === this.key) return;
+    this.key = key;
     $("#member-list").replaceChildren(
       ...state.room.members.map((member) => {
         const status = [member.is_host ? "host" : null, online.has(member.user_id) ? "here now" : null, member.claimed ? null : "not joined yet"].filter(Boolean).join(", ");

@@ -60,11 +60,15 @@ async function vote(item, kind) {
       await api("DELETE", `/votes/${item.id}/${encodeURIComponent(me)}`);
     }
   } catch (error) {
-    if (state.items.has(item.id)) {
-      setMine(before);
-      state.items.set(item.id, moveCounts(state.items.get(item.id), after, before));
-    }
+    setMine(before);
     showError(error);
+    // Undo by reading the true counts: others' votes may have moved them in the meantime.
+    try {
+      const counts = await api("GET", `/votes/item/${item.id}/counts`);
+      if (state.items.has(item.id)) state.items.set(item.id, { ...state.items.get(item.id), ...counts });
+    } catch {
+      if (state.items.has(item.id)) state.items.set(item.id, moveCounts(state.items.get(item.id), after, before));
+    }
   } finally {
     voting.delete(item.id);
     queueView.render();
@@ -140,6 +144,8 @@ function renderBanner() {
   };
   let text = messages[state.gone] || null;
   if (!text && !state.isOpen()) text = state.isHost() ? "This room is closed. You can reopen it from the Room menu." : "This room is closed: you can look around and rate, not change it.";
+  if (banner.dataset.text === (text || "")) return;
+  banner.dataset.text = text || "";
   banner.hidden = !text;
   banner.replaceChildren(text || "");
   if (state.gone) banner.append(h("a", { class: "button", href: "/", text: "Back to the start" }));
@@ -157,11 +163,15 @@ function renderPresence() {
   list.setAttribute("aria-label", `${here.length} here now`);
 }
 
+let nowKey = null;
+
 function renderNow() {
   const item = state.watching();
   const section = $("#now-watching");
   section.hidden = !item;
-  if (!item) return;
+  const key = item ? [item.id, item.title, item.poster_url, item.year, item.runtime_minutes, state.isOpen()].join("|") : null;
+  if (!item || key === nowKey) return;
+  nowKey = key;
   const actions = state.isOpen()
     ? h(
         "div",
@@ -216,8 +226,8 @@ function renderPick() {
   if (!pickModeTouched) select.value = state.room.settings.selection_mode;
   const mode = cfg.modes.find((entry) => entry.value === select.value);
   $("#pick-mode-help").textContent = mode ? mode.description : "";
-  $("#pick-button").disabled = !state.isOpen();
-  $("#bar-pick").disabled = !state.isOpen();
+  $("#pick-button").disabled = picking || !state.isOpen();
+  $("#bar-pick").disabled = picking || !state.isOpen();
   const last = $("#last-pick");
   last.hidden = !state.selection;
   if (state.selection) last.replaceChildren(lastPickLine(state.selection, nameOf));
@@ -263,7 +273,6 @@ function onEvent(event) {
 function showPick(selection) {
   // A pick already some time old (met again after reconnecting) is not revealed again.
   if (Date.now() + state.clockOffsetMs - new Date(selection.created_at).getTime() > RECENT_PICK_MS) return;
-  announce(`Picked: ${selection.item_title}.`, { urgent: true });
   reveal(selection, {
     titles: state.queued().map((item) => item.title),
     nameOf,
@@ -276,9 +285,10 @@ function gone(why) {
   live.stop();
   state.gone = why === "deleted" || why === "room_deleted" ? "deleted" : "removed";
   showStatus("offline");
+  for (const open of document.querySelectorAll("dialog[open]")) open.close();
   render();
   for (const control of document.querySelectorAll("main button, main input, main select")) {
-    if (!control.closest("#room-banner")) control.disabled = true;
+    if (!control.closest("#room-banner, dialog")) control.disabled = true;
   }
 }
 
@@ -295,18 +305,21 @@ $("#pick-mode").addEventListener("change", () => {
   renderPick();
 });
 
+let picking = false;
+
 async function pick() {
-  const button = $("#pick-button");
-  button.disabled = true;
+  if (picking) return;
+  picking = true;
+  renderPick();
   try {
     const selection = await api("POST", `/queue/room/${cfg.room_id}/select`, { mode: $("#pick-mode").value });
     state.selection = selection;
     showPick(selection);
-    renderPick();
   } catch (error) {
     showError(error);
   } finally {
-    button.disabled = !state.isOpen();
+    picking = false;
+    renderPick();
   }
 }
 
@@ -323,6 +336,14 @@ if (new URLSearchParams(location.search).has("invite")) {
   invite.showModal();
 }
 
+let troubleShown = null;
+
+function troubleOnce(error) {
+  if (troubleShown === error.detail) return;
+  troubleShown = error.detail;
+  showError(error);
+}
+
 const live = new Live({
   roomId: cfg.room_id,
   userId: me,
@@ -334,6 +355,7 @@ const live = new Live({
   },
   onEvent,
   onStatus: showStatus,
+  onTrouble: troubleOnce,
   onGone: (error) => gone(error.code === "room_deleted" || error.status === 404 ? "deleted" : "removed"),
 });
 live.start();

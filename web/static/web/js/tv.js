@@ -4,7 +4,7 @@ import { useToken } from "./api.js";
 import { Live, showStatus } from "./live.js";
 import { reveal } from "./reveal.js";
 import { RoomState } from "./store.js";
-import { $, announce, avatar, clock, config, h, itemFacts, poster } from "./ui.js";
+import { $, avatar, clock, config, h, itemFacts, poster } from "./ui.js";
 
 const SHOWN = 8;
 const RECENT_PICK_MS = 30000;
@@ -105,7 +105,6 @@ function renderRound() {
 
 function showPick(selection) {
   if (Date.now() + state.clockOffsetMs - new Date(selection.created_at).getTime() > RECENT_PICK_MS) return;
-  announce(`Picked: ${selection.item_title}.`, { urgent: true });
   reveal(selection, { titles: state.queued().map((item) => item.title), nameOf, autoCloseSeconds: 25 });
 }
 

@@ -32,7 +32,17 @@ export function config() {
 
 // Announcements for screen readers: polite for votes and arrivals, assertive for picks.
 export function announce(text, { urgent = false } = {}) {
-  const region = document.getElementById(urgent ? "announce-assertive" : "announce-polite");
+  // While a modal dialog is open the rest of the page is inert, its live regions included:
+  // speak from inside the dialog then.
+  const modal = document.querySelector("dialog[open]");
+  let region = document.getElementById(urgent ? "announce-assertive" : "announce-polite");
+  if (modal) {
+    region = modal.querySelector(".dialog-announcer");
+    if (!region) {
+      region = h("p", { class: "visually-hidden dialog-announcer", "aria-live": "assertive", "aria-atomic": "true" });
+      modal.append(region);
+    }
+  }
   if (!region) return;
   region.textContent = "";
   // A fresh text node in a later task is what makes every screen reader speak it again.
@@ -40,15 +50,26 @@ export function announce(text, { urgent = false } = {}) {
 }
 
 // A message for the person, in words. Errors stay until dismissed or replaced; notes fade.
-export function toast(text, { kind = "info", seconds = kind === "error" ? 8 : 4 } = {}) {
+// The messages live in a popover, in the top layer, so that they show above (and stay usable
+// with) an open modal dialog.
+export function toast(text, { kind = "info", seconds = kind === "error" ? 0 : 4 } = {}) {
   const host = document.getElementById("toasts");
   if (!host) return;
   const close = h("button", { class: "icon-button", type: "button", "aria-label": "Dismiss", text: "✕" });
   const note = h("div", { class: `toast ${kind}`, role: kind === "error" ? "alert" : "status" }, h("span", { text }), close);
-  close.addEventListener("click", () => note.remove());
+  const remove = () => {
+    note.remove();
+    if (!host.children.length && host.hidePopover && host.matches(":popover-open")) host.hidePopover();
+  };
+  close.addEventListener("click", remove);
   host.append(note);
   while (host.children.length > 3) host.firstElementChild.remove();
-  if (seconds) setTimeout(() => note.remove(), seconds * 1000);
+  if (host.showPopover) {
+    // Shown again, it moves above whatever entered the top layer since (a dialog).
+    if (host.matches(":popover-open")) host.hidePopover();
+    host.showPopover();
+  }
+  if (seconds) setTimeout(remove, seconds * 1000);
 }
 
 export function showError(error) {
