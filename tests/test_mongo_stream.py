@@ -106,40 +106,39 @@ class FakeCollection:
         return FakeStream(self.scripts.pop(0) if self.scripts else [], self.done)
 
 
-def test_the_stream_resumes_after_the_last_change_it_saw_and_restarts_after_invalidate():
+def follow(scripts: list[list]) -> tuple[list[int], list]:
+    """Run a watcher over streams playing `scripts` in turn, until the last one is done; the
+    seqs it published, and the resume token each stream was opened with."""
     done = threading.Event()
-    collection = FakeCollection(
+    collection = FakeCollection(scripts, done)
+    published: list[dict] = []
+    watcher = ChangeStreamWatcher(lambda: collection, published.append)
+    watcher.start()
+    assert done.wait(15)
+    watcher.stop()
+    return [event["seq"] for event in published], collection.calls
+
+
+def test_the_stream_resumes_after_the_last_change_it_saw_and_restarts_after_invalidate():
+    seqs, calls = follow(
         [
             [insert(1, 1), insert(2, 2), AutoReconnect("connection reset")],
             [NotPrimaryError("primary stepped down")],
             [insert(3, 3), {"_id": token(4), "operationType": "invalidate"}],
             [insert(5, 4)],
-        ],
-        done,
+        ]
     )
-    published: list[dict] = []
-    watcher = ChangeStreamWatcher(lambda: collection, published.append)
-    watcher.start()
-    assert done.wait(15)
-    watcher.stop()
-
-    assert [event["seq"] for event in published] == [1, 2, 3, 4]
+    assert seqs == [1, 2, 3, 4]
     # Resumed after seq 2 twice (reset, then failover), fresh after the invalidate.
-    assert collection.calls == [None, token(2), token(2), None]
+    assert calls == [None, token(2), token(2), None]
 
 
 def test_an_idle_stream_resumes_from_the_servers_latest_token_not_its_last_change():
-    done = threading.Event()
-    collection = FakeCollection(
-        [[insert(1, 1), "idle", AutoReconnect("connection reset")], [insert(2, 2)]], done
+    seqs, calls = follow(
+        [[insert(1, 1), "idle", AutoReconnect("connection reset")], [insert(2, 2)]]
     )
-    published: list[dict] = []
-    watcher = ChangeStreamWatcher(lambda: collection, published.append)
-    watcher.start()
-    assert done.wait(15)
-    watcher.stop()
-    assert [event["seq"] for event in published] == [1, 2]
-    assert collection.calls == [None, {"_data": "post-1"}]
+    assert seqs == [1, 2]
+    assert calls == [None, {"_data": "post-1"}]
 
 
 def test_a_stream_whose_history_is_lost_starts_afresh():
@@ -149,14 +148,6 @@ def test_a_stream_whose_history_is_lost_starts_afresh():
         286,
         {"ok": 0, "code": 286, "codeName": "ChangeStreamHistoryLost"},
     )
-    done = threading.Event()
-    collection = FakeCollection(
-        [[insert(1, 1), AutoReconnect("reset")], [lost], [insert(2, 2)]], done
-    )
-    published: list[dict] = []
-    watcher = ChangeStreamWatcher(lambda: collection, published.append)
-    watcher.start()
-    assert done.wait(15)
-    watcher.stop()
-    assert [event["seq"] for event in published] == [1, 2]
-    assert collection.calls == [None, token(1), None]
+    seqs, calls = follow([[insert(1, 1), AutoReconnect("reset")], [lost], [insert(2, 2)]])
+    assert seqs == [1, 2]
+    assert calls == [None, token(1), None]

@@ -214,12 +214,16 @@ def test_the_oplog_window_is_how_far_back_a_stream_can_resume():
     assert empty.problems == ["no oplog: change streams need a replica set"]
 
 
+def dbstatus_text() -> str:
+    out = StringIO()
+    call_command("dbstatus", stdout=out)
+    return out.getvalue()
+
+
 @pytest.mark.sqlite_only
 @pytest.mark.django_db
 def test_dbstatus_on_sqlite_lists_the_unique_indexes_the_rules_rest_on():
-    out = StringIO()
-    call_command("dbstatus", stdout=out)
-    text = out.getvalue()
+    text = dbstatus_text()
     assert "journal mode wal" in text
     assert "queue_unique_open_title unique (room_id 1, title_key 1) where" in text
     assert "unique (item_id 1, member_id 1)" in text  # one vote per member and item
@@ -230,9 +234,7 @@ def test_dbstatus_on_sqlite_lists_the_unique_indexes_the_rules_rest_on():
 @pytest.mark.mongodb_only
 @pytest.mark.django_db
 def test_dbstatus_on_the_replica_set_finds_a_primary_the_indexes_and_a_change_stream():
-    out = StringIO()
-    call_command("dbstatus", stdout=out)
-    text = out.getvalue()
+    text = dbstatus_text()
     assert "PRIMARY" in text
     assert "queue_unique_open_title unique" in text
     assert "vote_unique_member_item unique" in text
