@@ -25,7 +25,6 @@ class Screen:
 
     room_id: str
     user_id = None
-    is_host = False
     is_authenticated = True
     is_anonymous = False
 

@@ -112,7 +112,7 @@ def _private(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def _config(request: HttpRequest, room: Room, reader: Member | Screen, token: str) -> dict:
+def _config(room: Room, reader: Member | Screen, token: str) -> dict:
     """What the page's script needs, handed over in a JSON script element."""
     return {
         "room_id": room.pk,
@@ -147,7 +147,6 @@ def _home(request: HttpRequest, *, status: int = 200, **context: Any) -> HttpRes
         "modes": MODES,
         "avatars": AVATAR_CHOICES,
         "durations": DURATIONS,
-        "code_length": CODE_LENGTH,
         "known_rooms": _known_rooms(request),
         **context,
     }
@@ -219,7 +218,7 @@ def _room_page(
         response = render(
             request,
             "web/not_in_room.html",
-            {"heading": heading, "message": message, "code_length": CODE_LENGTH},
+            {"heading": heading, "message": message},
             status=404 if room is None else 403,
         )
         if token is not None:
@@ -229,7 +228,7 @@ def _room_page(
     context = {
         "room": room,
         "you": reader if isinstance(reader, Member) else None,
-        "config": _config(request, room, reader, token),
+        "config": _config(room, reader, token),
         "invites": invites(request, room.code, for_host=is_host),
         "modes": MODES,
         "durations": DURATIONS,
