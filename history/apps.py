@@ -3,3 +3,13 @@ from django.apps import AppConfig
 
 class HistoryConfig(AppConfig):
     name = "history"
+
+    def ready(self) -> None:
+        from history.services import history_mark_watched, history_past_picks
+        from queues.services import item_watched
+        from selection.services import past_picks
+
+        # An item marked watched becomes a history entry.
+        item_watched.register(history_mark_watched)
+        # Round robin takes turns by what the room watched.
+        past_picks.register(history_past_picks)

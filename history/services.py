@@ -10,12 +10,13 @@ from history.models import Rating, WatchEntry
 from history.serializers import WatchEntrySerializer
 from queues.models import OPEN_STATUSES, ItemStatus, QueueItem
 from queues.services import ALREADY_WATCHED, queue_event
-from realtime.events import EventType, event_record
 from rooms.models import Member, Room
 from rooms.services import require_open
+from selection.algorithms import PastPick
 from selection.models import Selection
 from watchqueue_site.db import atomic, retry_on_conflict, unique_row
 from watchqueue_site.errors import Conflict, Forbidden, NotFound
+from watchqueue_site.events import EventType, event_record
 
 ENTRY_NOT_FOUND = "No history entry with this id."
 RATE_AS_SELF_ONLY = "You can only rate as yourself."
@@ -45,6 +46,12 @@ def entries_for_room(room: Room, *, limit: int = 50, offset: int = 0) -> tuple[l
     for rating in Rating.objects.filter(entry_id__in=[e.pk for e in entries]):
         ratings[rating.entry_id].append(rating)
     return entries, ratings
+
+
+def history_past_picks(room: Room) -> list[PastPick]:
+    """Who added each film the room watched, and when (selection's `past_picks` hook)."""
+    rows = WatchEntry.objects.filter(room=room).values_list("added_by", "watched_at")
+    return [PastPick(added_by=added_by, watched_at=at) for added_by, at in rows]
 
 
 def entry_payload(entry: WatchEntry) -> dict:

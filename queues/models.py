@@ -32,6 +32,8 @@ class Enrichment(models.TextChoices):
 
 
 ENRICHMENT_ERROR_MAX = 300
+# The fields that say where an item's enrichment stands.
+ENRICHMENT_FIELDS = ["enrichment", "enrichment_error", "enrichment_at"]
 
 # Items still in play: duplicates are refused among these, and a watched film may come back.
 OPEN_STATUSES = [ItemStatus.QUEUED, ItemStatus.WATCHING]

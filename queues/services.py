@@ -5,13 +5,14 @@ from typing import Any
 from django.db import IntegrityError
 from django.utils import timezone
 
-from queues.models import OPEN_STATUSES, ItemStatus, QueueItem
+from queues.models import ENRICHMENT_FIELDS, OPEN_STATUSES, ItemStatus, QueueItem
 from queues.serializers import QueueItemSerializer
-from realtime.events import EventType, event_record
 from rooms.models import Member, Room
 from rooms.services import require_open
 from watchqueue_site.db import atomic, retry_on_conflict, unique_row
 from watchqueue_site.errors import Conflict, Forbidden, Invalid, NotFound
+from watchqueue_site.events import EventType, event_record
+from watchqueue_site.hooks import Hook
 
 ITEM_NOT_FOUND = "No queue item with this id."
 DUPLICATE_TITLE = "This title is already in the room's queue."
@@ -22,6 +23,15 @@ ALREADY_WATCHED = "This item has already been watched."
 EMPTY_TITLE = "The title must not be empty."
 
 EDITABLE_FIELDS = ("title", "media_type", "tmdb_id", "year", "overview")
+
+# An item to look up on TMDB: just added, or given another TMDB id, or, not identified yet,
+# another title, year or kind. TMDB enrichment (`tmdb/apps.py`) marks it pending when a key is
+# set, and fetches it once the block commits. Runs inside the atomic block that saves the item.
+metadata_wanted: Hook[[QueueItem], None] = Hook("metadata_wanted")
+
+# Marking an item watched also makes its history entry, in the same transaction: the history
+# app does both (`history/apps.py`).
+item_watched: Hook[[QueueItem, Member | None], object] = Hook("item_watched")
 
 
 def title_key(title: str) -> str:
@@ -86,12 +96,9 @@ def queue_item_add(*, room: Room, by: Member, title: str, **fields: Any) -> Queu
     item = QueueItem(room=room, title=title, title_key=title_key(title), added_by=by.user_id)
     for field, value in values.items():
         setattr(item, field, value)
-    from queues.enrichment import enrichment_enabled, enrichment_schedule
-
     try:
         with atomic():
-            if enrichment_enabled():
-                enrichment_schedule(item)
+            metadata_wanted(item)
             item.save(force_insert=True)
             queue_event(room, "added", item)
     except IntegrityError:
@@ -121,8 +128,6 @@ def queue_item_update(*, item: QueueItem, by: Member | None, **fields: Any) -> Q
         changes["title_key"] = title_key(changes["title"])
     if not changes:
         return item
-    from queues.enrichment import ENRICHMENT_FIELDS, enrichment_enabled, enrichment_schedule
-
     # A new TMDB id means other metadata; so does a new title, year or kind of an item that
     # TMDB has not identified yet (the year is how two films of one title are told apart).
     new_id = changes.get("tmdb_id") not in (None, item.tmdb_id)
@@ -134,13 +139,13 @@ def queue_item_update(*, item: QueueItem, by: Member | None, **fields: Any) -> Q
             for field in ("title", "year", "media_type")
         )
     )
-    refetch = enrichment_enabled() and (new_id or retitled)
+    refetch = new_id or retitled
     for field, value in changes.items():
         setattr(item, field, value)
     try:
         with atomic():
             if refetch:
-                enrichment_schedule(item)
+                metadata_wanted(item)
             item.save(
                 update_fields=[*changes, *(ENRICHMENT_FIELDS if refetch else []), "updated_at"]
             )
@@ -178,13 +183,14 @@ def queue_item_remove(*, item: QueueItem, by: Member | None) -> None:
 def queue_item_set_status(*, item: QueueItem, by: Member | None, status: str) -> QueueItem:
     """Move an item between queued and watching; one item at a time is "watching".
 
-    Watched is a one-way step with a history entry, made by `history.services`.
+    Watched is a one-way step with a history entry, made through the `item_watched` hook.
     """
     require_open(item.room)
-    if status == ItemStatus.WATCHED:
-        raise ValueError("history.services.history_mark_watched() marks an item watched")
     if item.status == ItemStatus.WATCHED:
         raise Conflict(ALREADY_WATCHED, code="already_watched")
+    if status == ItemStatus.WATCHED:
+        item_watched.one(item=item, by=by)
+        return item
     if item.status == status:
         return item
     now = timezone.now()

@@ -4,7 +4,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from history.services import history_mark_watched
 from queues import services
 from queues.models import ItemStatus
 from queues.serializers import (
@@ -15,7 +14,6 @@ from queues.serializers import (
 )
 from rooms.auth import require_member, require_reader
 from rooms.services import room_get
-from voting.services import rounds_close_due
 from watchqueue_site.api import parse, query_params
 from watchqueue_site.errors import Forbidden
 from watchqueue_site.schema import error, responses
@@ -80,7 +78,6 @@ class RoomQueueView(APIView):
         room = room_get(room_id)
         require_reader(request, room)
         query = parse(QueueListQuerySerializer, query_params(request))
-        rounds_close_due(room)
         items = services.room_queue(
             room, status=query.get("status"), sort=query.get("sort", "score")
         )
@@ -124,9 +121,7 @@ class QueueItemView(APIView):
         new_status = data.pop("status", None)
         if data:
             item = services.queue_item_update(item=item, by=member, **data)
-        if new_status == ItemStatus.WATCHED:
-            history_mark_watched(item=item, by=member)
-        elif new_status is not None:
+        if new_status is not None:
             item = services.queue_item_set_status(item=item, by=member, status=new_status)
         return Response(QueueItemSerializer(item).data)
 

@@ -17,6 +17,10 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
+from realtime.models import LiveConnection
+from realtime.mongo_stream import events_collection
+from realtime.presence import STALE_SECONDS
+
 HEALTHY_STATES = {"PRIMARY", "SECONDARY", "ARBITER"}
 
 
@@ -73,9 +77,6 @@ def oplog_window(first: dict[str, Any] | None, last: dict[str, Any] | None, repo
 
 
 def live_processes(report: Report) -> None:
-    from realtime.models import LiveConnection
-    from realtime.presence import STALE_SECONDS
-
     fresh = timezone.now() - timedelta(seconds=STALE_SECONDS)
     rows = LiveConnection.objects.filter(seen_at__gte=fresh).values_list("process", flat=True)
     counts: dict[str, int] = {}
@@ -87,8 +88,6 @@ def live_processes(report: Report) -> None:
 
 
 def _mongodb(report: Report) -> None:
-    from realtime.mongo_stream import events_collection
-
     connection.ensure_connection()
     client, database = connection.connection, connection.database
     report.add(f"Database: MongoDB {client.server_info()['version']}, {database.name}")

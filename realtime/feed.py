@@ -2,7 +2,8 @@
 clients.
 
 Events reach the feed (DESIGN.md, "The path of a change"):
-- from this process, handed over by `event_record`'s on-commit hook, at once;
+- from this process, handed over by the outbox's `event_committed` hook once the change has
+  committed, at once;
 - on MongoDB, from every process through one change stream per process
   (`realtime.mongo_stream`), resumed from its token after errors;
 - and, on both backends, from a light poll that compares each watched room's `event_seq` with
@@ -23,19 +24,18 @@ import json
 import logging
 from collections.abc import Callable, Coroutine, Iterable
 from dataclasses import dataclass, field
-from datetime import timedelta
 from typing import Any
 
 from asgiref.sync import sync_to_async
-from django.conf import settings
-from django.utils import timezone
 
+from realtime.mongo_stream import ChangeStreamWatcher, events_collection
+from rooms.models import Room
 from watchqueue_site.db import is_mongodb
+from watchqueue_site.events import events_after, events_oldest_seq
 
 logger = logging.getLogger(__name__)
 
 POLL_SECONDS = 0.5
-PURGE_EVERY_SECONDS = 300
 BUFFER_SIZE = 1000
 
 
@@ -132,49 +132,7 @@ class Subscriber:
 
 
 def _room_seqs(room_ids: list[str]) -> dict[str, int]:
-    from rooms.models import Room
-
     return dict(Room.objects.filter(pk__in=room_ids).values_list("pk", "event_seq"))
-
-
-def _events_after(room_id: str, after: int, upto: int | None = None) -> list[dict[str, Any]]:
-    from realtime.models import RoomEvent
-
-    events = RoomEvent.objects.filter(room_id=room_id, seq__gt=after).order_by("seq")
-    if upto is not None:
-        events = events.filter(seq__lte=upto)
-    return [event.as_message() for event in events]
-
-
-def _oldest_seq(room_id: str) -> int | None:
-    from realtime.models import RoomEvent
-
-    return (
-        RoomEvent.objects.filter(room_id=room_id)
-        .order_by("seq")
-        .values_list("seq", flat=True)
-        .first()
-    )
-
-
-def _close_due_rounds(room_ids: list[str]) -> int:
-    """End the rounds past their deadline in the watched rooms, so their clients see the pick
-    on time rather than when someone next reads the room."""
-    from voting.models import RoundStatus, VotingRound
-    from voting.services import round_close
-
-    due = VotingRound.objects.select_related("room").filter(
-        room_id__in=room_ids, status=RoundStatus.OPEN, ends_at__lte=timezone.now()
-    )
-    return sum(round_close(voting_round) for voting_round in due)
-
-
-def _purge_old_events() -> int:
-    from realtime.models import RoomEvent
-
-    cutoff = timezone.now() - timedelta(seconds=settings.EVENT_RETENTION_SECONDS)
-    deleted, _ = RoomEvent.objects.filter(created_at__lt=cutoff).delete()
-    return deleted
 
 
 class Feed:
@@ -196,8 +154,6 @@ class Feed:
         self.loop = loop
         self._poller = _detached(loop, self._poll_forever())
         if is_mongodb() and self._stream is None:
-            from realtime.mongo_stream import ChangeStreamWatcher, events_collection
-
             self._stream = ChangeStreamWatcher(events_collection, self.publish_threadsafe)
             self._stream.start()
 
@@ -226,7 +182,7 @@ class Feed:
         complete = True
         start = current
         if since is not None and since < current:
-            oldest = await sync_to_async(_oldest_seq)(room_id)
+            oldest = await sync_to_async(events_oldest_seq)(room_id)
             complete = oldest is not None and oldest <= since + 1
             start = since if complete else current
         subscriber = Subscriber(
@@ -240,7 +196,7 @@ class Feed:
         upto = max(self.last_seq.get(room_id, 0), current)
         self.last_seq[room_id] = upto
         if start < upto:
-            for data in await sync_to_async(_events_after)(room_id, start, upto):
+            for data in await sync_to_async(events_after)(room_id, start, upto):
                 subscriber.offer(Message.of(data))
         return subscriber, complete
 
@@ -299,7 +255,7 @@ class Feed:
     async def _fill(self, room_id: str) -> None:
         try:
             after = self.last_seq.get(room_id, 0)
-            for data in await sync_to_async(_events_after)(room_id, after):
+            for data in await sync_to_async(events_after)(room_id, after):
                 if room_id not in self.rooms:
                     break
                 if data["seq"] == self.last_seq.get(room_id, 0) + 1:
@@ -310,32 +266,18 @@ class Feed:
             self._filling.discard(room_id)
 
     async def _poll_forever(self) -> None:
-        from realtime.presence import REFRESH_SECONDS, presence_expire, presence_refresh
-
-        since_purge = since_presence = 0.0
         while True:
             await asyncio.sleep(POLL_SECONDS)
-            since_purge += POLL_SECONDS
-            since_presence += POLL_SECONDS
             try:
                 await self.poll()
-                if since_presence >= REFRESH_SECONDS:
-                    since_presence = 0.0
-                    await sync_to_async(presence_refresh)()
-                    await sync_to_async(presence_expire)()
-                if since_purge >= PURGE_EVERY_SECONDS:
-                    since_purge = 0.0
-                    await sync_to_async(_purge_old_events)()
             except Exception:
                 logger.exception("The change feed's poll failed; retrying")
 
     async def poll(self) -> None:
-        """End due voting rounds and pick up events other processes wrote, in the rooms this
-        process watches."""
+        """Pick up events other processes wrote, in the rooms this process watches."""
         room_ids = list(self.rooms)
         if not room_ids:
             return
-        await sync_to_async(_close_due_rounds)(room_ids)
         seqs = await sync_to_async(_room_seqs)(room_ids)
         for room_id in room_ids:
             # A room gone from the table was deleted: its last event says so.

@@ -14,6 +14,10 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from django.db import connection
+
+from watchqueue_site.models import RoomEvent
+
 logger = logging.getLogger(__name__)
 
 RETRY_SECONDS = (0.1, 0.5, 1.0, 2.0, 5.0)
@@ -116,8 +120,5 @@ class ChangeStreamWatcher:
 
 def events_collection() -> Any:
     """The pymongo collection behind `RoomEvent` on the MongoDB connection."""
-    from django.db import connection
-
-    from realtime.models import RoomEvent
 
     return connection.get_collection(RoomEvent._meta.db_table)

@@ -20,10 +20,10 @@ from typing import Any
 
 from django.utils import timezone
 
-from realtime.events import EventType, event_record
 from realtime.models import LiveConnection
 from rooms.models import Member, Room
 from watchqueue_site.db import atomic, retry_on_conflict, unique_row
+from watchqueue_site.events import EventType, event_record
 
 REFRESH_SECONDS = 15
 STALE_SECONDS = 45

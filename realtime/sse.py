@@ -15,12 +15,12 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.views.decorators.http import require_GET
 
-from realtime.events import EventType
 from realtime.feed import Lagging, Subscriber, feed
 from rooms.auth import INVALID_TOKEN, OTHER_ROOM, TOKEN_REQUIRED, stream_token
 from rooms.models import Room
 from rooms.tokens import reader_from_token
 from watchqueue_site.api import error_body
+from watchqueue_site.events import EventType
 
 STREAMS = {
     "room": None,

@@ -11,13 +11,14 @@ from django.db import IntegrityError
 from django.utils import timezone
 from django.utils.text import slugify
 
-from realtime.events import EventType, event_record
 from rooms import ratelimit
 from rooms.models import CODE_ALPHABET, CODE_LENGTH, USER_ID_MAX, Member, Room, RoomStatus
 from rooms.serializers import MemberSerializer, RoomSerializer
 from rooms.tokens import member_token, screen_token
 from watchqueue_site.db import atomic, retry_on_conflict, unique_row
 from watchqueue_site.errors import Conflict, Forbidden, NotFound
+from watchqueue_site.events import EventType, event_record
+from watchqueue_site.hooks import Hook
 
 ROOM_NOT_FOUND = "No room with this id."
 CODE_NOT_FOUND = "No room has this join code."
@@ -30,6 +31,11 @@ HOST_CANNOT_LEAVE = "The host cannot leave the room; delete the room instead."
 REMOVE_OTHERS_HOST_ONLY = "Only the host can remove other members."
 
 SETTINGS_FIELDS = ("voting_duration_seconds", "selection_mode", "allow_revotes")
+
+# What later apps do when a member leaves or a room closes (voting registers both, in
+# `voting/apps.py`). Each runs inside the atomic block of the change.
+member_leaving: Hook[[Member], None] = Hook("member_leaving")
+room_closing: Hook[[Room], None] = Hook("room_closing")
 
 
 def normalize_code(code: str) -> str:
@@ -134,15 +140,13 @@ def room_update(
         changes["name"] = name
     if status is not None:
         changes["status"] = status
-    from voting.services import rounds_end_for_closed_room
-
     with atomic():
         for field, value in changes.items():
             setattr(room, field, value)
         room.save(update_fields=[*changes, "updated_at"])
         event_record(room, EventType.ROOM_UPDATE, {"room": RoomSerializer(room).data})
         if not room.is_open:
-            rounds_end_for_closed_room(room)
+            room_closing(room)
     return room
 
 
@@ -261,15 +265,13 @@ def member_remove(*, room: Room, by: Member | None, user_id: str) -> None:
     Their token stops working and their votes are withdrawn, so the counts others see stay
     true. A moderator may remove the host; the longest-standing member then becomes host.
     """
-    from voting.services import votes_withdraw_all
-
     member = member_get(room, user_id)
     if by is not None and by.pk != member.pk and not by.is_host:
         raise Forbidden(REMOVE_OTHERS_HOST_ONLY)
     if member.is_host and by is not None:
         raise Conflict(HOST_CANNOT_LEAVE, code="host_cannot_leave")
     with atomic():
-        votes_withdraw_all(member)
+        member_leaving(member)
         member.delete()
         if member.is_host:
             successor = (

@@ -1,7 +1,6 @@
 from django.urls import path
 
 from rooms import views
-from voting.views import RoundEndView, RoundView
 
 app_name = "rooms"
 
@@ -17,6 +16,4 @@ urlpatterns = [
         views.MemberDetailView.as_view(),
         name="member",
     ),
-    path("rooms/<str:room_id>/round", RoundView.as_view(), name="round"),
-    path("rooms/<str:room_id>/round/end", RoundEndView.as_view(), name="round-end"),
 ]

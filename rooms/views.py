@@ -22,7 +22,6 @@ from rooms.serializers import (
     RoomWithTokenSerializer,
     ScreenTokenSerializer,
 )
-from voting.services import rounds_close_due
 from watchqueue_site.api import parse
 from watchqueue_site.schema import BAD_REQUEST, error, responses
 
@@ -99,7 +98,6 @@ class RoomDetailView(APIView):
     def get(self, request: Request, room_id: str) -> Response:
         room = services.room_get(room_id)
         require_reader(request, room)
-        rounds_close_due(room)
         return Response(RoomSerializer(room).data)
 
     @extend_schema(

@@ -2,21 +2,26 @@
 
 import secrets
 
-from history.models import WatchEntry
 from queues.models import QueueItem
-from realtime.events import EventType, event_record
 from rooms.models import Member, Room, SelectionMode
 from rooms.services import require_open
 from selection import algorithms
 from selection.models import Selection
 from selection.serializers import SelectionSerializer
+from voting.models import VotingRound
 from watchqueue_site.db import atomic, retry_on_conflict, unique_row
 from watchqueue_site.errors import Conflict, NotFound
+from watchqueue_site.events import EventType, event_record
+from watchqueue_site.hooks import Hook
 
 EMPTY_QUEUE = "The queue has nothing queued to pick from."
 SELECTION_NOT_FOUND = "No selection with this id."
 # Seeds stay below 2**53 so a JavaScript client holds them exactly.
 SEED_BITS = 52
+
+# Who added each film the room watched, and when: round robin takes turns by it. The history
+# app, which keeps what the room watched, answers (`history/apps.py`).
+past_picks: Hook[[Room], list[algorithms.PastPick]] = Hook("past_picks")
 
 
 def _candidates(items: list[QueueItem]) -> list[algorithms.Candidate]:
@@ -34,13 +39,8 @@ def _candidates(items: list[QueueItem]) -> list[algorithms.Candidate]:
     ]
 
 
-def _history(room: Room) -> list[algorithms.PastPick]:
-    rows = WatchEntry.objects.filter(room=room).values_list("added_by", "watched_at")
-    return [algorithms.PastPick(added_by=added_by, watched_at=at) for added_by, at in rows]
-
-
 def selection_record(
-    *, room: Room, mode: str, by: Member | None, voting_round: object | None = None
+    *, room: Room, mode: str, by: Member | None, voting_round: VotingRound | None = None
 ) -> Selection | None:
     """Pick among the queued items and record it; None when nothing is queued.
 
@@ -50,7 +50,7 @@ def selection_record(
     items = list(room.queue_items.queued())
     if not items:
         return None
-    history = _history(room) if mode == SelectionMode.ROUND_ROBIN else []
+    history = past_picks.one(room) if mode == SelectionMode.ROUND_ROBIN else []
     seed = secrets.randbits(SEED_BITS)
     choice = algorithms.select(mode, _candidates(items), history, seed)
     item = next(item for item in items if item.pk == choice.item_id)
@@ -66,6 +66,16 @@ def selection_record(
     )
     event_record(room, EventType.SELECTION, {"selection": SelectionSerializer(selection).data})
     return selection
+
+
+def selection_for_round(voting_round: VotingRound, by: Member | None) -> dict | None:
+    """The pick that ends a voting round (voting's `round_pick` hook), as clients see it; runs
+    in the round's atomic block."""
+    room = voting_round.room
+    selection = selection_record(
+        room=room, mode=room.selection_mode, by=by, voting_round=voting_round
+    )
+    return SelectionSerializer(selection).data if selection else None
 
 
 @retry_on_conflict

@@ -10,9 +10,9 @@ from rest_framework.test import APIClient
 
 from queues.models import QueueItem
 from queues.services import queue_item_add
-from realtime.models import RoomEvent
 from rooms.models import Member, Room
 from rooms.services import room_create, room_join
+from watchqueue_site.models import RoomEvent
 
 
 @dataclass

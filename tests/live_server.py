@@ -62,6 +62,20 @@ def migrate(env: dict[str, str]) -> None:
     )
 
 
+def django_shell(env: dict[str, str], code: str) -> str:
+    """Run Django code in a separate process on the server's database; returns what it printed."""
+    done = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    return done.stdout
+
+
 @contextmanager
 def daphne(
     env: dict[str, str], *, wait_path: str = "/health", port: int | None = None

@@ -10,7 +10,6 @@ from django.test import Client
 from history.models import Rating, WatchEntry
 from history.services import history_mark_watched, rating_set
 from queues.models import QueueItem
-from realtime.models import RoomEvent
 from rooms.auth import INVALID_TOKEN
 from rooms.models import Member, Room
 from selection.models import Selection
@@ -18,6 +17,7 @@ from selection.services import selection_make
 from tests.factories import RoomSetup, seq_now
 from voting.models import Vote, VotingRound
 from voting.services import round_start, vote_cast
+from watchqueue_site.models import RoomEvent
 
 pytestmark = pytest.mark.django_db
 

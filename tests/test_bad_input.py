@@ -13,11 +13,11 @@ from rest_framework.test import APIClient
 from history.models import Rating, WatchEntry
 from history.services import history_mark_watched
 from queues.models import QueueItem
-from realtime.models import RoomEvent
 from rooms.models import Member, Room
 from selection.models import Selection
 from tests.factories import RoomSetup
 from voting.models import Vote, VotingRound
+from watchqueue_site.models import RoomEvent
 
 MODELS = [Room, Member, QueueItem, Vote, VotingRound, Selection, WatchEntry, Rating, RoomEvent]
 UNKNOWN_ID = "0" * 24

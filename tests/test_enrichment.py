@@ -13,7 +13,6 @@ import websockets
 from django.test import override_settings
 
 from history.services import history_mark_watched
-from queues import enrichment
 from queues.models import Enrichment, ItemStatus, QueueItem
 from queues.services import queue_item_set_status
 from selection.services import selection_make
@@ -22,6 +21,7 @@ from tests.fake_tmdb import Answer, FakeTMDB
 from tests.live_clients import drain, live_room, ws_url
 from tests.live_server import daphne, migrate, server_env
 from tmdb import client as tmdb_client
+from tmdb import enrichment
 from tmdb.client import TMDBClient
 from voting.models import Vote
 from voting.services import vote_cast

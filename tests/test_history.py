@@ -9,10 +9,10 @@ from history.models import Rating, WatchEntry
 from history.services import ENTRY_NOT_FOUND, RATE_AS_SELF_ONLY, RATING_NOT_FOUND
 from queues.models import QueueItem
 from queues.services import ALREADY_WATCHED
-from realtime.models import RoomEvent
 from rooms.auth import OTHER_ROOM
 from rooms.models import Room
 from tests.factories import client_for, events_since, make_room, seq_now
+from watchqueue_site.models import RoomEvent
 
 UNKNOWN_ID = "0" * 24
 

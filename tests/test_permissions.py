@@ -10,7 +10,6 @@ from history.models import Rating, WatchEntry
 from history.services import RATE_AS_SELF_ONLY, history_mark_watched, rating_set
 from queues.models import QueueItem
 from queues.services import ADD_AS_SELF_ONLY, NOT_YOURS
-from realtime.models import RoomEvent
 from rooms.auth import INVALID_TOKEN, OTHER_ROOM, SCREEN_READS_ONLY, TOKEN_REQUIRED
 from rooms.models import Member, Room
 from rooms.services import HOST_ONLY
@@ -20,6 +19,7 @@ from selection.services import selection_make
 from tests.factories import RoomSetup, client_for
 from voting.models import Vote, VotingRound
 from voting.services import VOTE_AS_SELF_ONLY, round_start, vote_cast
+from watchqueue_site.models import RoomEvent
 
 MODELS = [Room, Member, QueueItem, Vote, VotingRound, Selection, WatchEntry, Rating, RoomEvent]
 

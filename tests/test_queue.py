@@ -6,12 +6,12 @@ from history.models import WatchEntry
 from history.services import history_mark_watched
 from queues import services
 from queues.models import QueueItem
-from realtime.models import RoomEvent
 from rooms.models import Member, Room
 from tests.factories import client_for, events_since, make_room, race, seq_now
 from voting.models import Vote
 from voting.services import vote_cast
 from watchqueue_site.errors import Conflict
+from watchqueue_site.models import RoomEvent
 
 SPELLINGS = [
     "Inception",

@@ -4,8 +4,6 @@ moderator's service path), and every client receiving each event once, in order.
 
 import asyncio
 import json
-import subprocess
-import sys
 import time
 
 import pytest
@@ -13,7 +11,7 @@ import requests
 import websockets
 
 from tests.live_clients import SSEReader, drain, live_room, ws_url
-from tests.live_server import ROOT, daphne, migrate, server_env
+from tests.live_server import daphne, django_shell, migrate, server_env
 
 
 @pytest.fixture(scope="module")
@@ -27,18 +25,6 @@ def env(tmp_path_factory):
 def live(env):
     with daphne(env) as base:
         yield base
-
-
-def _in_another_process(env: dict[str, str], code: str) -> None:
-    """Run Django code in a separate process sharing the server's database."""
-    subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", code],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        timeout=60,
-    )
 
 
 PRESENCE = {"user_joined", "user_left"}
@@ -73,7 +59,7 @@ def test_every_change_reaches_every_client_once_and_in_order(live, env):
         await bob.send(json.dumps({"type": "vote", "item_id": item["id"], "vote": "up"}))
         await asyncio.sleep(0.3)
         # From another process, as the moderation site or a management command would.
-        _in_another_process(
+        django_shell(
             env,
             "from queues.services import item_get, queue_item_update;"
             f"queue_item_update(item=item_get('{item['id']}'), by=None, year=1995)",
@@ -335,7 +321,7 @@ def test_a_round_ends_with_its_pick_at_the_deadline_without_anyone_asking(live, 
         ws = await websockets.connect(ws_url(live, room["id"], "bob", tokens["bob"]))
         await drain(ws, 0.3)
         # Move the deadline into the past, as time passing would.
-        _in_another_process(
+        django_shell(
             env,
             "from voting.models import VotingRound;"
             f"VotingRound.objects.filter(pk='{started['id']}').update(ends_at='2000-01-01T00:00Z')",

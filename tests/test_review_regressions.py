@@ -2,13 +2,13 @@
 
 import pytest
 
-from realtime.models import RoomEvent
 from rooms.services import member_remove
 from selection.models import Selection
 from tests.factories import make_room
 from voting.models import Vote, VotingRound
 from voting.services import MEMBER_GONE, ROOM_CLOSED_OUTCOME, round_start, vote_cast
 from watchqueue_site.errors import Unauthenticated
+from watchqueue_site.models import RoomEvent
 
 
 @pytest.mark.django_db

@@ -7,7 +7,6 @@ from rest_framework.test import APIClient
 from history.models import Rating, WatchEntry
 from history.services import history_mark_watched, rating_set
 from queues.models import QueueItem
-from realtime.models import RoomEvent
 from rooms.auth import INVALID_TOKEN
 from rooms.models import Member, Room
 from rooms.services import HOST_CANNOT_LEAVE, REMOVE_OTHERS_HOST_ONLY, ROOM_CLOSED, room_create
@@ -17,6 +16,7 @@ from selection.services import selection_make
 from tests.factories import client_for, make_room
 from voting.models import Vote, VotingRound
 from voting.services import round_start
+from watchqueue_site.models import RoomEvent
 
 
 def join(code: str, user_id: str, token: str | None = None):

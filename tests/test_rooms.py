@@ -8,7 +8,6 @@ from django.db import connection
 from rest_framework.test import APIClient
 
 from queues.models import QueueItem
-from realtime.models import RoomEvent
 from rooms import services
 from rooms.models import CODE_ALPHABET, CODE_LENGTH, Member, Room
 from rooms.ratelimit import TOO_MANY_FAILURES
@@ -22,6 +21,7 @@ from rooms.services import (
 from rooms.tokens import member_from_token
 from tests.factories import client_for, make_room
 from voting.models import Vote
+from watchqueue_site.models import RoomEvent
 
 SEED_PAYLOAD = {
     "name": "Friday Night Movies",

@@ -12,7 +12,6 @@ from django.utils.dateparse import parse_datetime
 from history.services import history_mark_watched
 from queues.models import QueueItem
 from queues.services import item_get
-from realtime.models import RoomEvent
 from rooms.models import Member, Room
 from selection.models import Selection
 from tests.factories import client_for, events_since, make_room, seq_now
@@ -20,6 +19,7 @@ from tests.factories import race as shared_race
 from voting import services
 from voting.models import Vote, VotingRound
 from watchqueue_site.errors import NotFound
+from watchqueue_site.models import RoomEvent
 
 FRIENDS = [f"friend{n}" for n in range(10)]
 

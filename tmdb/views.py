@@ -15,7 +15,6 @@ from django.conf import settings
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from queues import enrichment
 from queues.models import ItemStatus
 from queues.serializers import QueueItemSerializer
 from queues.services import ALREADY_WATCHED, item_get
@@ -30,6 +29,7 @@ from rooms.auth import (
 from rooms.models import Member
 from rooms.services import require_open
 from rooms.tokens import Screen, reader_from_token
+from tmdb import enrichment
 from tmdb.client import MEDIA_TYPES, TMDBAuthError, TMDBError, tmdb
 from watchqueue_site.api import error_body
 from watchqueue_site.errors import Conflict, Forbidden, ServiceError

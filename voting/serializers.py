@@ -1,10 +1,10 @@
+from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
 from rest_framework import serializers
 
 from queues.serializers import QueueItemSerializer
 from rooms.models import VOTING_DURATION_MAX, VOTING_DURATION_MIN
 from rooms.serializers import UserIdField
-from selection.models import Selection
 from voting.models import Vote, VoteValue, VotingRound
 from watchqueue_site.fields import IdField, StrictChoiceField, StrictIntegerField, StrictSerializer
 from watchqueue_site.output import FrozenModelSerializer
@@ -52,10 +52,12 @@ class VotingRoundSerializer(serializers.ModelSerializer):
         return max(0, int((voting_round.ends_at - timezone.now()).total_seconds() + 0.999))
 
     def get_selection_id(self, voting_round: VotingRound) -> str | None:
-        selection = getattr(voting_round, "_selection", None)
-        if selection is None:
-            selection = Selection.objects.filter(round=voting_round).only("id").first()
-        return selection.pk if selection else None
+        # The pick's one-to-one `round` (selection app), read from this side; the round that
+        # made it has it cached.
+        try:
+            return voting_round.selection.pk
+        except ObjectDoesNotExist:
+            return None
 
 
 # Input

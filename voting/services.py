@@ -15,15 +15,14 @@ from django.utils import timezone
 from queues.models import ItemStatus, QueueItem
 from queues.serializers import vote_counts
 from queues.services import ITEM_NOT_FOUND
-from realtime.events import EventType, event_record
 from rooms.models import Member, Room
 from rooms.services import OTHER_ROOM, require_open
-from selection.serializers import SelectionSerializer
-from selection.services import selection_record
 from voting.models import RoundStatus, Vote, VoteValue, VotingRound
 from voting.serializers import VotingRoundSerializer
 from watchqueue_site.db import atomic, retry_on_conflict, unique_row
 from watchqueue_site.errors import Conflict, Forbidden, NotFound, Unauthenticated
+from watchqueue_site.events import EventType, event_record
+from watchqueue_site.hooks import Hook
 
 VOTE_AS_SELF_ONLY = "You can only vote as yourself."
 VOTE_NOT_FOUND = "This member has not voted on this item."
@@ -35,6 +34,11 @@ ROUND_END_NOT_ALLOWED = "Only the host or whoever started the round can end it e
 EMPTY_QUEUE_OUTCOME = "The queue was empty when the round ended, so nothing was picked."
 ROOM_CLOSED_OUTCOME = "The room was closed before the round ended, so nothing was picked."
 MEMBER_GONE = "This member has been removed from the room."
+
+# A round that ends makes the room's pick, which the selection app makes (`selection/apps.py`).
+# Called inside the round's atomic block with the round and who ended it; answers the pick as
+# clients see it, or None when nothing was queued.
+round_pick: Hook[[VotingRound, Member | None], dict | None] = Hook("round_pick")
 
 
 def _counts_move(item: QueueItem, old: str | None, new: str | None) -> None:
@@ -230,21 +234,11 @@ def _round_close(voting_round: VotingRound, *, by: Member | None) -> bool:
     if not closed:
         return False
     voting_round.status, voting_round.closed_at = RoundStatus.CLOSED, now
-    selection = None
-    if room.is_open:
-        selection = selection_record(
-            room=room, mode=room.selection_mode, by=by, voting_round=voting_round
-        )
+    selection = round_pick.one(voting_round, by) if room.is_open else None
     if selection is None:
         voting_round.outcome = EMPTY_QUEUE_OUTCOME if room.is_open else ROOM_CLOSED_OUTCOME
         voting_round.save(update_fields=["outcome"])
-    voting_round._selection = selection
-    _round_event(
-        room,
-        EventType.VOTING_ROUND_END,
-        voting_round,
-        selection=SelectionSerializer(selection).data if selection else None,
-    )
+    _round_event(room, EventType.VOTING_ROUND_END, voting_round, selection=selection)
     return True
 
 

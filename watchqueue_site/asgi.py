@@ -82,15 +82,23 @@ django_application = OneThreadASGIHandler()
 from channels.auth import CookieMiddleware  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
+from realtime.jobs import ticker  # noqa: E402
 from realtime.origin import browser_origin_validator  # noqa: E402
 from realtime.routing import websocket_urlpatterns  # noqa: E402
 
-application = ProtocolTypeRouter(
+protocols = ProtocolTypeRouter(
     {
         "http": django_application,
         "websocket": browser_origin_validator(CookieMiddleware(URLRouter(websocket_urlpatterns))),
     }
 )
+
+
+async def application(scope, receive, send):
+    """The app, starting this process's time-driven jobs when it serves its first connection."""
+    ticker.start()
+    return await protocols(scope, receive, send)
+
 
 # Tune the garbage collector for a server holding many long-lived connections. Everything
 # loaded so far (Django, the apps, their modules) lives as long as the process: frozen, it is

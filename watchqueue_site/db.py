@@ -10,6 +10,7 @@ from typing import ParamSpec, TypeVar
 from bson import ObjectId
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import DatabaseError, connection, models, transaction
+from django_mongodb_backend import transaction as mongo_transaction
 from pymongo.errors import PyMongoError
 
 T = TypeVar("T")
@@ -70,8 +71,6 @@ def _mongo_atomic() -> Iterator[None]:
     but a failed commit raises pymongo's own error, which leaves the session open; the next
     block would then run in that dead transaction instead of a new one.
     """
-    from django_mongodb_backend import transaction as mongo_transaction
-
     outermost = not connection.in_atomic_block_mongo
     try:
         with mongo_transaction.atomic():
@@ -143,8 +142,6 @@ def retry_on_conflict(service: Callable[P, T]) -> Callable[P, T]:
 def on_commit(func: Callable[[], None]) -> None:
     """Run `func` once the current atomic block commits (at once outside of one)."""
     if is_mongodb():
-        from django_mongodb_backend import transaction as mongo_transaction
-
         mongo_transaction.on_commit(func)
     else:
         transaction.on_commit(func)

@@ -68,11 +68,13 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "channels",
+    "watchqueue_site",
     "rooms",
     "queues",
     "voting",
     "history",
     "selection",
+    "tmdb",
     "realtime",
     "web",
 ]

@@ -1,9 +1,10 @@
+"""The site's routes: each app routes its own views, mounted here."""
+
 from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from tmdb import views as tmdb_views
-from watchqueue_site import views
+from realtime.health import health
 from watchqueue_site.api import api_not_found
 
 api_patterns = [
@@ -12,14 +13,14 @@ api_patterns = [
     path("", include("voting.urls")),
     path("", include("selection.urls")),
     path("", include("history.urls")),
+    path("", include("tmdb.urls")),
     path("", include("realtime.urls")),
-    path("search", tmdb_views.search, name="search"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
 ]
 
 urlpatterns = [
     path("", include("web.urls")),
-    path("health", views.health, name="health"),
+    path("health", health, name="health"),
     path("api/", include(api_patterns)),
     # Anything else under /api/ is a JSON 404, never an HTML page.
     re_path(r"^api(/.*)?$", api_not_found),

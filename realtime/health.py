@@ -1,3 +1,5 @@
+"""`/health`: whether this server process can serve, for load balancers and health checks."""
+
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_GET

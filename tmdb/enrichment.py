@@ -12,6 +12,10 @@ atomic block with its event.
 An item whose TMDB id turns out to be another open item's is not left as a silent second copy:
 a queued one is merged into the other (its votes move over where the voter has none there) and
 removed; one being watched is marked as a duplicate, naming the other.
+
+It sits in the TMDB adapter, above the domain apps, because what TMDB says reaches several of
+them: a merge moves votes (voting) and re-points picks (selection), and a watched film fills
+in its history entry (history). The queue asks for it through its `metadata_wanted` hook.
 """
 
 import logging
@@ -24,8 +28,10 @@ from django.conf import settings
 from django.db import IntegrityError, connection
 from django.utils import timezone
 
+from history.services import history_fill_in
 from queues.models import (
     ENRICHMENT_ERROR_MAX,
+    ENRICHMENT_FIELDS,
     OPEN_STATUSES,
     OVERVIEW_MAX,
     URL_MAX,
@@ -34,10 +40,11 @@ from queues.models import (
     QueueItem,
 )
 from queues.services import item_payload, queue_event, title_key
-from realtime.events import EventType, event_record
 from selection.models import Selection
 from tmdb.client import TMDBAuthError, TMDBClient, TMDBError, TMDBNotFound, tmdb
+from voting.services import votes_merge
 from watchqueue_site.db import atomic, on_commit, retry_on_conflict, unique_row
+from watchqueue_site.events import EventType, event_record
 
 logger = logging.getLogger(__name__)
 
@@ -47,9 +54,6 @@ NOT_AT_ID = "TMDB has nothing at this id."
 REFUSED_KEY = "TMDB refused the server's key."
 DUPLICATE_OF = "TMDB says this is {title}, which is already in the queue."
 MERGED_INTO = "This was {title}, already in the queue: merged into it, with its votes."
-
-# The fields that say where an item's enrichment stands.
-ENRICHMENT_FIELDS = ["enrichment", "enrichment_error", "enrichment_at"]
 
 # Two workers: enrichment is a few small calls per item, and TMDB limits a key's rate.
 _workers = ThreadPoolExecutor(max_workers=2, thread_name_prefix="tmdb-enrich")
@@ -79,10 +83,13 @@ def _stamp() -> datetime:
 
 
 def enrichment_schedule(item: QueueItem) -> None:
-    """Mark `item` pending and enrich it once the caller's atomic block commits.
+    """Mark `item` pending and enrich it once the caller's atomic block commits, if a TMDB key
+    is set (the queue's `metadata_wanted` hook).
 
     Runs inside the block that wrote the item, so the pending state goes out with its event.
     """
+    if not enrichment_enabled():
+        return
     item.enrichment, item.enrichment_error, item.enrichment_at = Enrichment.PENDING, "", _stamp()
     item_id, requested_at = item.pk, item.enrichment_at
     on_commit(lambda: _workers.submit(_enrich_in_background, item_id, requested_at))
@@ -219,8 +226,6 @@ def _apply(item_id: str, details: dict[str, Any], requested_at: datetime) -> Que
         item.save(update_fields=_ENRICHED_FIELDS)
         queue_event(item.room, "enriched", item)
         if item.status == ItemStatus.WATCHED:
-            from history.services import history_fill_in
-
             history_fill_in(item)
         return item
 
@@ -254,8 +259,6 @@ def _duplicate_found(item_id: str, details: dict[str, Any], requested_at: dateti
 
 def _merge(item: QueueItem, into: QueueItem, details: dict[str, Any]) -> QueueItem:
     """Fold a queued duplicate into the item it duplicates; runs in the caller's block."""
-    from voting.services import votes_merge
-
     if into.enrichment != Enrichment.ENRICHED:
         for field, value in _metadata(details).items():
             setattr(into, field, value)
