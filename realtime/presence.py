@@ -8,8 +8,8 @@ stream gets them too.
 
 Each open connection is a `LiveConnection` row. Its process refreshes it every
 `REFRESH_SECONDS`; a row not refreshed for `STALE_SECONDS` belongs to a process that died and
-no longer counts, and `presence_expire` (run by every process's feed) removes it and records
-the `user_left` it owes.
+no longer counts, and `presence_expire` (one of the time-driven jobs, `realtime.jobs`) removes
+it and records the `user_left` it owes.
 """
 
 import os
