@@ -54,6 +54,11 @@ class VotingRound(PublicIdModel):
                 fields=["room"], condition=Q(status="open"), name="round_one_open_per_room"
             ),
         ]
+        # Every server process looks for due rounds twice a second (`realtime.jobs`): only
+        # the running ones, by deadline.
+        indexes = [
+            models.Index(fields=["ends_at"], condition=Q(status="open"), name="round_open_due"),
+        ]
 
     def __str__(self) -> str:
         return f"Round {self.id} ({self.status})"
