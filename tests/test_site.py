@@ -177,6 +177,41 @@ def test_every_reference_in_the_schema_resolves(schema):
     assert references <= set(schema["components"]["schemas"])
 
 
+STREAMS = ["room", "votes", "queue"]
+
+
+def _parameters(operation: dict) -> set[tuple[str, str]]:
+    return {(p["name"], p["in"]) for p in operation["parameters"]}
+
+
+def _error_codes(response: dict) -> set[str]:
+    """The `error` codes a documented JSON error answer gives as examples."""
+    content = response["content"]["application/json"]
+    assert content["schema"] == {"$ref": "#/components/schemas/Error"}
+    return {example["value"]["error"] for example in content["examples"].values()}
+
+
+@pytest.mark.parametrize("kind", STREAMS)
+def test_a_stream_is_described_as_an_event_stream_with_its_token_and_resume_parameters(
+    schema, kind
+):
+    operation = schema["paths"][f"/api/events/{kind}/{{room_id}}"]["get"]
+    assert _parameters(operation) == {
+        ("room_id", "path"),
+        ("token", "query"),
+        ("Last-Event-ID", "header"),
+        ("last_event_id", "query"),
+    }
+    assert operation["security"] == [{"memberToken": []}]
+    (stream,) = operation["responses"]["200"]["content"].items()
+    assert stream[0] == "text/event-stream"
+    (example,) = stream[1]["examples"].values()
+    assert example["value"].startswith("id: 7\nevent: vote_update\ndata: {")
+    assert _error_codes(operation["responses"]["401"]) == {"not_authenticated"}
+    assert _error_codes(operation["responses"]["403"]) == {"forbidden"}
+    assert _error_codes(operation["responses"]["404"]) == {"not_found"}
+
+
 def test_the_schema_is_served_at_api_schema(live):
     response = requests.get(f"{live}/api/schema/", timeout=5)
     assert response.status_code == 200

@@ -208,7 +208,6 @@ SPECTACULAR_SETTINGS = {
     ],
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "realtime.schema.add_event_streams",
         "tmdb.schema.add_search",
     ],
     "SCHEMA_PATH_PREFIX": "/api",
