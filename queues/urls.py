@@ -13,7 +13,7 @@ urlpatterns = [
     path("queue/room/<str:room_id>", views.RoomQueueView.as_view(), name="room"),
     path("queue/room/<str:room_id>/select", SelectView.as_view(), name="select"),
     path("queue/<str:item_id>", views.QueueItemView.as_view(), name="item"),
-    path("queue/<str:item_id>/enrich", tmdb_views.enrich, name="enrich"),
+    path("queue/<str:item_id>/enrich", tmdb_views.EnrichView.as_view(), name="enrich"),
     path("queue/<str:item_id>/watch", views.QueueItemWatchView.as_view(), name="watch"),
     path("queue/<str:item_id>/watched", MarkWatchedView.as_view(), name="watched"),
 ]

@@ -1,7 +1,6 @@
 """Who is calling: the member (or read-only screen) named by the request's token, and what they
 may read and do."""
 
-from django.http import HttpRequest
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication
@@ -34,25 +33,6 @@ def request_token(request: Request, *, cookie_room: str | None = None) -> str | 
     token = request.query_params.get("token")
     if not token and cookie_room is not None:
         token = request.COOKIES.get(cookie_name(cookie_room))
-    return token or None
-
-
-def bearer_token(request: HttpRequest) -> str | None:
-    """The token of a plain (non-DRF) view's `Authorization: Bearer …` header."""
-    header = request.headers.get("Authorization", "")
-    if header.lower().startswith("bearer "):
-        return header[7:].strip() or None
-    return None
-
-
-def stream_token(request: HttpRequest, room_id: str | None = None) -> str | None:
-    """The token of a plain (non-DRF) read: the Authorization header, `?token=`, or, for
-    `room_id`, the cookie the site's pages keep it in (an `EventSource` sends no headers)."""
-    if token := bearer_token(request):
-        return token
-    token = request.GET.get("token")
-    if not token and room_id is not None:
-        token = request.COOKIES.get(cookie_name(room_id))
     return token or None
 
 

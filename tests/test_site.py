@@ -191,6 +191,20 @@ def _error_codes(response: dict) -> set[str]:
     return {example["value"]["error"] for example in content["examples"].values()}
 
 
+def test_the_streams_and_tmdb_endpoints_keep_their_paths_and_operation_ids(schema):
+    operations = {
+        (path, method): operation["operationId"]
+        for path, methods in schema["paths"].items()
+        for method, operation in methods.items()
+        if path.startswith(("/api/events/", "/api/search")) or path.endswith("/enrich")
+    }
+    assert operations == {
+        **{(f"/api/events/{kind}/{{room_id}}", "get"): f"events_{kind}" for kind in STREAMS},
+        ("/api/search", "get"): "search",
+        ("/api/queue/{item_id}/enrich", "post"): "queue_enrich",
+    }
+
+
 @pytest.mark.parametrize("kind", STREAMS)
 def test_a_stream_is_described_as_an_event_stream_with_its_token_and_resume_parameters(
     schema, kind
@@ -210,6 +224,40 @@ def test_a_stream_is_described_as_an_event_stream_with_its_token_and_resume_para
     assert _error_codes(operation["responses"]["401"]) == {"not_authenticated"}
     assert _error_codes(operation["responses"]["403"]) == {"forbidden"}
     assert _error_codes(operation["responses"]["404"]) == {"not_found"}
+
+
+def test_search_is_described_with_its_parameters_example_and_every_answer(schema):
+    operation = schema["paths"]["/api/search"]["get"]
+    q, kind = sorted(operation["parameters"], key=lambda p: p["name"])
+    assert (q["name"], q["in"], q["required"]) == ("q", "query", True)
+    assert q["schema"] == {"type": "string", "minLength": 1, "maxLength": 100}
+    assert (kind["name"], kind["schema"]["enum"]) == ("type", ["movie", "tv"])
+    ok = operation["responses"]["200"]["content"]["application/json"]
+    assert ok["schema"] == {"$ref": "#/components/schemas/SearchAnswer"}
+    assert ok["examples"]["Heat"]["value"]["results"][0]["title"] == "Heat"
+    answers = {code: _error_codes(r) for code, r in operation["responses"].items() if code != "200"}
+    assert answers == {
+        "400": {"invalid"},
+        "401": {"not_authenticated"},
+        "403": {"forbidden"},
+        "503": {"tmdb_not_configured", "tmdb_refused_key", "tmdb_unavailable"},
+    }
+
+
+def test_enrich_is_described_with_the_item_it_answers_and_every_refusal(schema):
+    operation = schema["paths"]["/api/queue/{item_id}/enrich"]["post"]
+    assert _parameters(operation) == {("item_id", "path")}
+    assert "requestBody" not in operation
+    ok = operation["responses"]["200"]["content"]["application/json"]
+    assert ok["schema"] == {"$ref": "#/components/schemas/QueueItem"}
+    answers = {code: _error_codes(r) for code, r in operation["responses"].items() if code != "200"}
+    assert answers == {
+        "401": {"not_authenticated"},
+        "403": {"forbidden"},
+        "404": {"not_found"},
+        "409": {"room_closed"},
+        "503": {"tmdb_not_configured", "tmdb_refused_key", "tmdb_unavailable"},
+    }
 
 
 def test_the_schema_is_served_at_api_schema(live):

@@ -16,7 +16,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from watchqueue_site.errors import RateLimited, ServiceError, Unauthenticated
+from watchqueue_site.errors import RateLimited, ServiceError, Unauthenticated, Unavailable
 
 logger = logging.getLogger(__name__)
 
@@ -78,7 +78,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         if exc.fields:
             body["fields"] = exc.fields
         response = Response(body, status=exc.status_code)
-        if isinstance(exc, RateLimited):
+        if isinstance(exc, RateLimited | Unavailable) and exc.retry_after:
             response["Retry-After"] = str(exc.retry_after)
         if isinstance(exc, Unauthenticated):
             response["WWW-Authenticate"] = 'Bearer realm="api"'

@@ -206,10 +206,6 @@ SPECTACULAR_SETTINGS = {
         {"name": "real time", "description": "Server-Sent Events streams of a room's changes."},
         {"name": "metadata", "description": "Movie and show metadata from TMDB."},
     ],
-    "POSTPROCESSING_HOOKS": [
-        "drf_spectacular.hooks.postprocess_schema_enums",
-        "tmdb.schema.add_search",
-    ],
     "SCHEMA_PATH_PREFIX": "/api",
     "ENUM_NAME_OVERRIDES": {
         "SelectionModeEnum": "rooms.models.SelectionMode.choices",

@@ -13,7 +13,7 @@ api_patterns = [
     path("", include("selection.urls")),
     path("", include("history.urls")),
     path("", include("realtime.urls")),
-    path("search", tmdb_views.search, name="search"),
+    path("search", tmdb_views.SearchView.as_view(), name="search"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
 ]
 
