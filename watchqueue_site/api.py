@@ -10,7 +10,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
-from django.views import defaults
+from django.views import csrf, defaults
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
@@ -34,6 +35,7 @@ _DRF_CODES = {
 
 
 TOO_LARGE = "The request body is too large."
+CSRF_FAILED = "CSRF verification failed."
 
 
 def error_body(code: str, detail: str, **extra: Any) -> dict[str, Any]:
@@ -123,6 +125,9 @@ class JSONErrorsMixin:
         return super().finalize_response(request, response, *args, **kwargs)
 
 
+# Nothing here acts, so nothing needs protecting: a POST to a mistyped path is told that, not
+# that its CSRF check failed.
+@csrf_exempt
 def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
     """The answer for any path under `/api/` that no endpoint serves."""
     return JsonResponse(error_body("not_found", f"No API endpoint at {request.path}."), status=404)
@@ -137,6 +142,15 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
             error_body("bad_request", "The request was not understood."), status=400
         )
     return defaults.bad_request(request, exception)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """`CSRF_FAILURE_VIEW`: JSON under `/api/`, Django's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            error_body("csrf_failed", f"{CSRF_FAILED} {reason}".strip()), status=403
+        )
+    return csrf.csrf_failure(request, reason)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

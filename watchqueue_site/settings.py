@@ -92,6 +92,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "watchqueue_site.urls"
+# JSON under /api/, Django's page elsewhere.
+CSRF_FAILURE_VIEW = "watchqueue_site.api.csrf_failure"
 APPEND_SLASH = False
 
 TEMPLATES = [

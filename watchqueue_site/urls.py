@@ -1,10 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
 
 from tmdb import views as tmdb_views
 from watchqueue_site import views
 from watchqueue_site.api import api_not_found
+from watchqueue_site.schema import SchemaView
 
 api_patterns = [
     path("", include("rooms.urls")),
@@ -14,7 +15,7 @@ api_patterns = [
     path("", include("history.urls")),
     path("", include("realtime.urls")),
     path("search", tmdb_views.SearchView.as_view(), name="search"),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", SchemaView.as_view(), name="schema"),
 ]
 
 urlpatterns = [
