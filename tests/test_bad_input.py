@@ -386,6 +386,10 @@ def test_unknown_ids_paths_and_methods_get_json_errors(world, case):
 STREAMS = ["/api/events/room/{room}", "/api/events/votes/{room}", "/api/events/queue/{room}"]
 ENRICH = "/api/queue/{item}/enrich"
 JSON_BODY = (("Content-Type", "application/json"),)
+MULTIPART = (("Content-Type", "multipart/form-data; boundary=xyz"),)
+FORM_FIELD_NOT_ASCII = (
+    b'--xyz\r\nContent-Disposition: form-data; name="caf\xc3\xa9"\r\n\r\nau lait\r\n--xyz--\r\n'
+)
 
 
 @dataclass(frozen=True)
@@ -431,13 +435,25 @@ ODDITIES = [
         headers=(("Accept", "text/event-stream"), ("Authorization", "Bearer junk"))),
     Odd("no stream wanted", "GET", STREAMS[2], 406, "not_acceptable",
         headers=(("Accept", "text/html"),)),
-    # Bodies: too large, or of a type the API does not take.
+    # Bodies: too large, of a type the API does not take, multipart that does not parse.
     Odd("70 KB", "POST", "/api/rooms", 413, "too_large",
         headers=JSON_BODY, body=b'{"name": "' + b"x" * 70_000 + b'"}'),
     Odd("text", "POST", "/api/rooms", 415, "unsupported_media_type",
         headers=(("Content-Type", "text/plain"),), body=b"hello"),
     Odd("form", "POST", "/api/rooms", 415, "unsupported_media_type",
         headers=(("Content-Type", "application/x-www-form-urlencoded"),), body=b"name=x"),
+    Odd("garbled multipart", "POST", "/api/rooms", 415, "unsupported_media_type",
+        headers=MULTIPART, body=b"garbage"),
+    Odd("multipart, no boundary", "POST", "/api/rooms", 415, "unsupported_media_type",
+        headers=(("Content-Type", "multipart/form-data"),), body=b"garbage"),
+    Odd("multipart, field not ASCII", "POST", "/api/rooms", 415, "unsupported_media_type",
+        headers=MULTIPART, body=FORM_FIELD_NOT_ASCII),
+    Odd("garbled multipart", "POST", "/api/votes", 415, "unsupported_media_type",
+        headers=MULTIPART, body=b"garbage", token=True),
+    Odd("garbled multipart", "POST", "/api/nothing", 404, "not_found",
+        headers=MULTIPART, body=b"garbage"),
+    Odd("70 KB multipart", "POST", "/api/rooms", 415, "unsupported_media_type",
+        headers=MULTIPART, body=b"x" * 70_000),
     Odd("JSON not UTF-8", "POST", "/api/rooms", 400, "malformed_request",
         headers=JSON_BODY, body=b'{"name": "\xff\xfe"}'),
     # Paths that are not UTF-8 once percent-decoded.
