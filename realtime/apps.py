@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from realtime import daphne_requests
+
 
 class RealtimeConfig(AppConfig):
     name = "realtime"
@@ -10,3 +12,4 @@ class RealtimeConfig(AppConfig):
 
         # Committed events go to this process's change feed, and from it to the live clients.
         event_committed.register(feed.publish_threadsafe)
+        daphne_requests.install()

@@ -1,7 +1,6 @@
 """Who is calling: the member (or read-only screen) named by the request's token, and what they
 may read and do."""
 
-from django.http import HttpRequest
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication
@@ -16,9 +15,11 @@ TOKEN_REQUIRED = "A member token is required: send Authorization: Bearer <token>
 SCREEN_READS_ONLY = "A screen token can only read the room; join as a member to do this."
 
 
-def request_token(request: Request) -> str | None:
+def request_token(request: Request, *, cookie_room: str | None = None) -> str | None:
     """The token from `Authorization: Bearer …`, or for reads from `?token=`, for clients such
-    as `EventSource` that cannot set headers. Writes need the header, which stays out of logs."""
+    as `EventSource` that cannot set headers, and, given `cookie_room`, from the cookie the
+    site's pages keep that room's token in. Writes need the header: it stays out of logs, and
+    no other site's page can make a browser send it."""
     header = request.META.get("HTTP_AUTHORIZATION", "")
     if header:
         scheme, _, token = header.partition(" ")
@@ -27,33 +28,28 @@ def request_token(request: Request) -> str | None:
                 "The Authorization header must be 'Bearer <token>'."
             )
         return token.strip()
-    if request.method in ("GET", "HEAD", "OPTIONS"):
-        return request.query_params.get("token") or None
-    return None
-
-
-def bearer_token(request: HttpRequest) -> str | None:
-    """The token of a plain (non-DRF) view's `Authorization: Bearer …` header."""
-    header = request.headers.get("Authorization", "")
-    if header.lower().startswith("bearer "):
-        return header[7:].strip() or None
-    return None
-
-
-def stream_token(request: HttpRequest, room_id: str | None = None) -> str | None:
-    """The token of a plain (non-DRF) read: the Authorization header, `?token=`, or, for
-    `room_id`, the cookie the site's pages keep it in (an `EventSource` sends no headers)."""
-    if token := bearer_token(request):
-        return token
-    token = request.GET.get("token")
-    if not token and room_id is not None:
-        token = request.COOKIES.get(cookie_name(room_id))
+    if request.method not in ("GET", "HEAD", "OPTIONS"):
+        return None
+    token = request.query_params.get("token")
+    if not token and cookie_room is not None:
+        token = request.COOKIES.get(cookie_name(cookie_room))
     return token or None
 
 
 class MemberTokenAuthentication(BaseAuthentication):
+    """The member or screen whose token the request carries (see `request_token`).
+
+    A view that sets `accepts_room_cookie` also takes it from the cookie of the room its URL
+    names, as DRF's `ScopedRateThrottle` takes its scope from the view: the SSE streams do, as
+    the site's pages open them with `EventSource`, which sends no headers but that cookie.
+    """
+
     def authenticate(self, request: Request) -> tuple[Member | Screen, str] | None:
-        token = request_token(request)
+        context = request.parser_context or {}
+        cookie_room = None
+        if getattr(context.get("view"), "accepts_room_cookie", False):
+            cookie_room = context["kwargs"].get("room_id")
+        token = request_token(request, cookie_room=cookie_room)
         if token is None:
             return None
         reader = reader_from_token(token)

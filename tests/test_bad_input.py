@@ -8,6 +8,9 @@ import json
 from dataclasses import dataclass, replace
 
 import pytest
+import requests
+from django.middleware.csrf import REASON_NO_CSRF_COOKIE
+from django.test import RequestFactory
 from rest_framework.test import APIClient
 
 from history.models import Rating, WatchEntry
@@ -17,6 +20,7 @@ from rooms.models import Member, Room
 from selection.models import Selection
 from tests.factories import RoomSetup
 from voting.models import Vote, VotingRound
+from watchqueue_site.api import csrf_failure
 from watchqueue_site.models import RoomEvent
 
 MODELS = [Room, Member, QueueItem, Vote, VotingRound, Selection, WatchEntry, Rating, RoomEvent]
@@ -374,3 +378,144 @@ OTHER_CASES = [
 @pytest.mark.django_db
 def test_unknown_ids_paths_and_methods_get_json_errors(world, case):
     check(world, case)
+
+
+# Oddities that reach the server before or around the endpoints, through a real daphne: every
+# answer under /api/ is JSON, whatever method, headers or body came.
+
+STREAMS = ["/api/events/room/{room}", "/api/events/votes/{room}", "/api/events/queue/{room}"]
+ENRICH = "/api/queue/{item}/enrich"
+JSON_BODY = (("Content-Type", "application/json"),)
+MULTIPART = (("Content-Type", "multipart/form-data; boundary=xyz"),)
+FORM_FIELD_NOT_ASCII = (
+    b'--xyz\r\nContent-Disposition: form-data; name="caf\xc3\xa9"\r\n\r\nau lait\r\n--xyz--\r\n'
+)
+
+
+@dataclass(frozen=True)
+class Odd:
+    """A request and its answer; `error` None for an answer that is not an error (OPTIONS)."""
+
+    why: str
+    method: str
+    path: str
+    status: int
+    error: str | None
+    headers: tuple[tuple[str, str], ...] = ()
+    body: bytes | None = None
+    token: bool = False
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path} {self.why}"
+
+
+def _wrong_methods(path: str, allowed: set[str], token: bool = False) -> list[Odd]:
+    methods = {"GET", "POST", "PUT", "PATCH", "DELETE", "TRACE", "PURGE"} - allowed
+    return [Odd("method", m, path, 405, "method_not_allowed", token=token) for m in sorted(methods)]
+
+
+ODDITIES = [
+    # Methods an endpoint does not take, streams included (they once got Django's HTML CSRF
+    # page), and HEAD on a stream, which would hold a subscription open for nobody.
+    *[odd for path in STREAMS for odd in _wrong_methods(path, {"GET"})],
+    Odd("no HEAD", "HEAD", STREAMS[0], 405, None),
+    *_wrong_methods("/api/search?q=heat", {"GET"}),
+    *_wrong_methods(ENRICH, {"POST"}, token=True),
+    *_wrong_methods("/api/schema/", {"GET"}),
+    # OPTIONS is answered, in JSON, at every endpoint; an unknown path is a 404 for any method.
+    *[Odd("options", "OPTIONS", path, 200, None) for path in [*STREAMS, ENRICH, "/api/rooms"]],
+    Odd("options", "OPTIONS", "/api/search", 200, None),
+    Odd("options", "OPTIONS", "/api/schema/", 200, None),
+    *[Odd("unknown", m, "/api/nothing", 404, "not_found") for m in ("POST", "DELETE", "OPTIONS")],
+    Odd("unknown", "POST", "/api/", 404, "not_found"),
+    # What EventSource asks for is what a stream gives; its errors are JSON all the same.
+    Odd("EventSource", "GET", STREAMS[0], 401, "not_authenticated",
+        headers=(("Accept", "text/event-stream"),)),
+    Odd("EventSource", "GET", STREAMS[1], 401, "invalid_token",
+        headers=(("Accept", "text/event-stream"), ("Authorization", "Bearer junk"))),
+    Odd("no stream wanted", "GET", STREAMS[2], 406, "not_acceptable",
+        headers=(("Accept", "text/html"),)),
+    # Bodies: too large, of a type the API does not take, multipart that does not parse.
+    Odd("70 KB", "POST", "/api/rooms", 413, "too_large",
+        headers=JSON_BODY, body=b'{"name": "' + b"x" * 70_000 + b'"}'),
+    Odd("text", "POST", "/api/rooms", 415, "unsupported_media_type",
+        headers=(("Content-Type", "text/plain"),), body=b"hello"),
+    Odd("form", "POST", "/api/rooms", 415, "unsupported_media_type",
+        headers=(("Content-Type", "application/x-www-form-urlencoded"),), body=b"name=x"),
+    Odd("garbled multipart", "POST", "/api/rooms", 415, "unsupported_media_type",
+        headers=MULTIPART, body=b"garbage"),
+    Odd("multipart, no boundary", "POST", "/api/rooms", 415, "unsupported_media_type",
+        headers=(("Content-Type", "multipart/form-data"),), body=b"garbage"),
+    Odd("multipart, field not ASCII", "POST", "/api/rooms", 415, "unsupported_media_type",
+        headers=MULTIPART, body=FORM_FIELD_NOT_ASCII),
+    Odd("garbled multipart", "POST", "/api/votes", 415, "unsupported_media_type",
+        headers=MULTIPART, body=b"garbage", token=True),
+    Odd("garbled multipart", "POST", "/api/nothing", 404, "not_found",
+        headers=MULTIPART, body=b"garbage"),
+    Odd("70 KB multipart", "POST", "/api/rooms", 415, "unsupported_media_type",
+        headers=MULTIPART, body=b"x" * 70_000),
+    Odd("JSON not UTF-8", "POST", "/api/rooms", 400, "malformed_request",
+        headers=JSON_BODY, body=b'{"name": "\xff\xfe"}'),
+    # Paths that are not UTF-8 once percent-decoded.
+    Odd("path %FF", "GET", "/api/%FF", 404, "not_found"),
+    Odd("path %C3%28", "GET", "/api/rooms/%C3%28", 404, "not_found", token=True),
+    Odd("path %FF", "GET", "/api/events/room/%FF", 404, "not_found", token=True),
+    Odd("path %FF", "POST", "/api/queue/%FF/enrich", 404, "not_found", token=True),
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def live_world(tmp_path_factory):
+    """A real daphne with alice's room (bob and carol have joined) and one queued item."""
+    from tests.live_clients import live_room
+    from tests.live_server import daphne, migrate, server_env
+
+    env = server_env(tmp_path_factory.mktemp("oddities"))
+    migrate(env)
+    with daphne(env) as base:
+        room, tokens = live_room(base)
+        item = requests.post(
+            f"{base}/api/queue",
+            json={"room_id": room["id"], "title": "Heat"},
+            headers={"Authorization": f"Bearer {tokens['alice']}"},
+            timeout=5,
+        ).json()
+        yield base, {"room": room["id"], "item": item["id"]}, tokens["alice"]
+
+
+@pytest.mark.parametrize("odd", ODDITIES, ids=str)
+def test_every_answer_under_api_is_json_whatever_the_request(live_world, odd):
+    base, ids, token = live_world
+    headers = dict(odd.headers)
+    if odd.token:
+        headers["Authorization"] = f"Bearer {token}"
+    response = requests.request(
+        odd.method, base + odd.path.format(**ids), headers=headers, data=odd.body, timeout=10
+    )
+    assert response.status_code == odd.status, response.content[:300]
+    assert response.headers["Content-Type"] == "application/json", response.content[:300]
+    if odd.method == "HEAD":
+        return
+    body = response.json()
+    if odd.error is None:
+        assert "error" not in body
+    else:
+        assert body["error"] == odd.error
+        assert isinstance(body["detail"], str)
+        assert body["detail"]
+
+
+@pytest.mark.parametrize(
+    ("path", "json_answer"), [("/api/rooms", True), ("/rooms/abc/join", False)]
+)
+def test_a_csrf_failure_is_json_under_api_and_djangos_page_elsewhere(path, json_answer):
+    response = csrf_failure(RequestFactory().post(path), reason=REASON_NO_CSRF_COOKIE)
+    assert response.status_code == 403
+    if json_answer:
+        assert response["Content-Type"] == "application/json"
+        assert json.loads(response.content) == {
+            "error": "csrf_failed",
+            "detail": f"CSRF verification failed. {REASON_NO_CSRF_COOKIE}",
+        }
+    else:
+        assert response["Content-Type"].startswith("text/html")

@@ -310,7 +310,8 @@ def test_enrich_refuses_a_watched_item_and_a_closed_room(room, tmdb_on):
 def test_enrich_takes_only_post(room, tmdb_on):
     item = room.add_item("Heat")
     response = room.client("bob").get(f"/api/queue/{item.pk}/enrich")
-    assert (response.status_code, response["Allow"]) == (405, "POST")
+    assert (response.status_code, response["Allow"]) == (405, "POST, OPTIONS")
+    assert response.json()["error"] == "method_not_allowed"
 
 
 def test_adding_while_tmdb_is_configured_marks_the_item_pending(room, tmdb_on):

@@ -6,13 +6,16 @@ import time
 
 import pytest
 import requests
+from asgiref.sync import iscoroutinefunction
 from django.test import override_settings
+from django.urls import resolve
 
 from tests.factories import client_for, make_room
 from tests.fake_tmdb import Answer, FakeTMDB
 from tmdb import client as tmdb_client
 from tmdb import views as tmdb_views
 from tmdb.client import TMDBAuthError, TMDBClient, TMDBNotFound, TMDBUnavailable
+from tmdb.serializers import QUERY_REQUIRED, TYPE_INVALID
 
 KEY = "v3-SECRET-KEY-0123456789"
 TOKEN = "eyJhbGciOiJIUzI1NiJ9.SECRET-TOKEN.sig"
@@ -178,9 +181,20 @@ def member(db, fresh_caches):
     return client_for(make_room("alice").tokens["alice"])
 
 
-def test_search_needs_a_member_token(db, fresh_caches):
-    assert client_for(None).get("/api/search?q=heat").status_code == 401
-    assert client_for("junk").get("/api/search?q=heat").json()["error"] == "invalid_token"
+@override_settings(TMDB_API_KEY="")
+def test_search_needs_a_member_token_in_the_header_or_the_query(db, fresh_caches):
+    setup = make_room("alice")
+    screen = client_for(None).post(f"/api/rooms/{setup.room.code}/screen").json()["token"]
+    refusals = {
+        "none": (client_for(None).get("/api/search?q=heat"), 401, "not_authenticated"),
+        "junk": (client_for("junk").get("/api/search?q=heat"), 401, "invalid_token"),
+        "screen": (client_for(screen).get("/api/search?q=heat"), 403, "forbidden"),
+    }
+    for why, (response, status, error) in refusals.items():
+        assert (response.status_code, response.json()["error"]) == (status, error), why
+    token = setup.tokens["alice"]
+    by_query = client_for(None).get(f"/api/search?q=heat&token={token}")
+    assert by_query.json()["error"] == "tmdb_not_configured"
 
 
 @override_settings(TMDB_API_KEY="")
@@ -192,19 +206,27 @@ def test_without_a_key_search_says_how_to_configure_it(member):
 
 
 @pytest.mark.parametrize(
-    ("query", "field"),
+    ("query", "field", "message"),
     [
-        ("", "q"),
-        ("q=", "q"),
-        ("q=%20%20", "q"),
-        ("q=" + "x" * 101, "q"),
-        ("q=heat&type=person", "type"),
+        ("", "q", QUERY_REQUIRED),
+        ("q=", "q", QUERY_REQUIRED),
+        ("q=%20%20", "q", QUERY_REQUIRED),
+        ("q=" + "x" * 101, "q", QUERY_REQUIRED),
+        ("q=heat&type=person", "type", TYPE_INVALID),
     ],
 )
-def test_a_bad_search_is_a_400_naming_the_field(member, query, field):
+def test_a_bad_search_is_a_400_naming_the_field(member, query, field, message):
     response = member.get(f"/api/search?{query}")
-    assert response.status_code == 400
-    assert list(response.json()["fields"]) == [field]
+    assert (response.status_code, response.json()["error"]) == (400, "invalid")
+    assert response.json()["fields"] == {field: [message]}
+
+
+def test_search_text_is_measured_with_its_runs_of_spaces_made_one(member, fake):
+    spaced = "x" * 50 + "%20" * 60 + "y" * 49
+    with override_settings(TMDB_API_KEY=KEY, TMDB_API_URL=fake.url):
+        response = member.get(f"/api/search?q={spaced}&type=")
+    assert response.status_code == 200
+    assert (response.json()["query"], response.json()["type"]) == ("x" * 50 + " " + "y" * 49, None)
 
 
 def test_search_answers_from_tmdb_then_from_its_cache(member, fake):
@@ -230,6 +252,20 @@ def test_tmdb_failures_are_503s_that_never_show_the_key(member, fake):
         "30",
     )
     assert KEY not in refused.content.decode() + down.content.decode()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/search",
+        f"/api/queue/{'f' * 24}/enrich",
+        *[f"/api/events/{kind}/{'f' * 24}" for kind in ("room", "votes", "queue")],
+    ],
+)
+def test_the_views_that_wait_are_async_so_the_server_runs_them_on_its_event_loop(path):
+    """What the ASGI handler goes by: an async view never waits on the thread that serves
+    every synchronous request."""
+    assert iscoroutinefunction(resolve(path).func)
 
 
 def test_a_slow_tmdb_holds_up_no_other_request(tmp_path):

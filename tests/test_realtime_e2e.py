@@ -247,7 +247,10 @@ def test_a_malformed_or_unknown_message_gets_an_error_and_the_socket_stays_open(
     assert [m["item"]["title"] for m in after if m["type"] == "queue_update"] == ["Still here"]
 
 
-def test_an_sse_stream_resumes_from_last_event_id_with_exactly_what_was_missed(live):
+@pytest.mark.parametrize("how", ["Last-Event-ID", "last_event_id"])
+def test_an_sse_stream_resumes_from_last_event_id_with_exactly_what_was_missed(live, how):
+    """Browsers send the header when they reconnect; the site's page, starting from a snapshot,
+    sends the query parameter."""
     room, tokens = live_room(live)
     alice_h = {"Authorization": f"Bearer {tokens['alice']}"}
     for title in ("Heat", "Ronin", "Alien"):
@@ -259,10 +262,11 @@ def test_an_sse_stream_resumes_from_last_event_id_with_exactly_what_was_missed(l
         )
     events = requests.get(f"{live}/api/rooms/{room['id']}", headers=alice_h, timeout=5).json()
     last = events["event_seq"]
-    sse = SSEReader(
-        f"{live}/api/events/queue/{room['id']}?token={tokens['bob']}",
-        headers={"Last-Event-ID": str(last - 2)},
-    )
+    url = f"{live}/api/events/queue/{room['id']}?token={tokens['bob']}"
+    if how == "Last-Event-ID":
+        sse = SSEReader(url, headers={"Last-Event-ID": str(last - 2)})
+    else:
+        sse = SSEReader(f"{url}&last_event_id={last - 2}")
     sse.start()
     time.sleep(1.0)
     sse.close()
@@ -272,13 +276,41 @@ def test_an_sse_stream_resumes_from_last_event_id_with_exactly_what_was_missed(l
     ]
 
 
-def test_sse_needs_a_member_token_of_that_room(live):
-    room, _ = live_room(live)
-    _, other_tokens = live_room(live)
+def test_sse_needs_a_token_of_that_room_and_says_why_in_json_as_the_api_does(live):
+    room, tokens = live_room(live)
+    other, other_tokens = live_room(live)
+    screen = requests.post(f"{live}/api/rooms/{other['code']}/screen", timeout=5)
+    other_screen = screen.json()["token"]
     url = f"{live}/api/events/room/{room['id']}"
-    assert requests.get(url, timeout=5).status_code == 401
-    assert requests.get(f"{url}?token=junk", timeout=5).status_code == 401
-    assert requests.get(f"{url}?token={other_tokens['alice']}", timeout=5).status_code == 403
+    refusals = {
+        "no token": (url, {}, 401, "not_authenticated"),
+        "junk token": (f"{url}?token=junk", {}, 401, "invalid_token"),
+        "junk cookie": (url, {"Cookie": f"wq_{room['id']}=junk"}, 401, "invalid_token"),
+        "bad header": (url, {"Authorization": "Basic YWxpY2U6"}, 401, "invalid_token"),
+        "other room": (f"{url}?token={other_tokens['alice']}", {}, 403, "forbidden"),
+        "other screen": (f"{url}?token={other_screen}", {}, 403, "forbidden"),
+        "other cookie": (
+            url,
+            {"Cookie": f"wq_{room['id']}={other_tokens['alice']}"},
+            403,
+            "forbidden",
+        ),
+        "unknown room": (
+            f"{live}/api/events/room/{'0' * 24}?token={tokens['bob']}",
+            {},
+            404,
+            "not_found",
+        ),
+    }
+    for why, (target, headers, status, error) in refusals.items():
+        headers = {"Accept": "text/event-stream", **headers}
+        response = requests.get(target, headers=headers, timeout=5)
+        assert response.status_code == status, why
+        assert response.headers["Content-Type"] == "application/json", why
+        assert response.json()["error"] == error, why
+        assert response.json()["detail"], why
+        if status == 401:
+            assert response.headers["WWW-Authenticate"] == 'Bearer realm="api"', why
 
 
 def test_clients_that_go_away_leave_no_subscription_behind(live):
@@ -356,7 +388,11 @@ def test_an_sse_stream_takes_the_rooms_cookie_and_a_screens_token(live):
     screen = requests.post(f"{live}/api/rooms/{room['code']}/screen", timeout=5).json()["token"]
     url = f"{live}/api/events/room/{room['id']}"
     for token in (tokens["carol"], screen):
-        reader = SSEReader(url, headers={"Cookie": f"wq_{room['id']}={token}"})
+        # What a page's EventSource sends: the cookie, and Accept: text/event-stream.
+        headers = {"Cookie": f"wq_{room['id']}={token}", "Accept": "text/event-stream"}
+        reader = SSEReader(url, headers=headers)
+        assert reader.response.headers["Content-Type"] == "text/event-stream; charset=utf-8"
+        assert reader.response.headers["Cache-Control"] == "no-cache"
         reader.start()
         time.sleep(0.3)
         requests.post(

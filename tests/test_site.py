@@ -177,6 +177,89 @@ def test_every_reference_in_the_schema_resolves(schema):
     assert references <= set(schema["components"]["schemas"])
 
 
+STREAMS = ["room", "votes", "queue"]
+
+
+def _parameters(operation: dict) -> set[tuple[str, str]]:
+    return {(p["name"], p["in"]) for p in operation["parameters"]}
+
+
+def _error_codes(response: dict) -> set[str]:
+    """The `error` codes a documented JSON error answer gives as examples."""
+    content = response["content"]["application/json"]
+    assert content["schema"] == {"$ref": "#/components/schemas/Error"}
+    return {example["value"]["error"] for example in content["examples"].values()}
+
+
+def test_the_streams_and_tmdb_endpoints_keep_their_paths_and_operation_ids(schema):
+    operations = {
+        (path, method): operation["operationId"]
+        for path, methods in schema["paths"].items()
+        for method, operation in methods.items()
+        if path.startswith(("/api/events/", "/api/search")) or path.endswith("/enrich")
+    }
+    assert operations == {
+        **{(f"/api/events/{kind}/{{room_id}}", "get"): f"events_{kind}" for kind in STREAMS},
+        ("/api/search", "get"): "search",
+        ("/api/queue/{item_id}/enrich", "post"): "queue_enrich",
+    }
+
+
+@pytest.mark.parametrize("kind", STREAMS)
+def test_a_stream_is_described_as_an_event_stream_with_its_token_and_resume_parameters(
+    schema, kind
+):
+    operation = schema["paths"][f"/api/events/{kind}/{{room_id}}"]["get"]
+    assert _parameters(operation) == {
+        ("room_id", "path"),
+        ("token", "query"),
+        ("Last-Event-ID", "header"),
+        ("last_event_id", "query"),
+    }
+    assert operation["security"] == [{"memberToken": []}]
+    (stream,) = operation["responses"]["200"]["content"].items()
+    assert stream[0] == "text/event-stream"
+    (example,) = stream[1]["examples"].values()
+    assert example["value"].startswith("id: 7\nevent: vote_update\ndata: {")
+    assert _error_codes(operation["responses"]["401"]) == {"not_authenticated"}
+    assert _error_codes(operation["responses"]["403"]) == {"forbidden"}
+    assert _error_codes(operation["responses"]["404"]) == {"not_found"}
+
+
+def test_search_is_described_with_its_parameters_example_and_every_answer(schema):
+    operation = schema["paths"]["/api/search"]["get"]
+    q, kind = sorted(operation["parameters"], key=lambda p: p["name"])
+    assert (q["name"], q["in"], q["required"]) == ("q", "query", True)
+    assert q["schema"] == {"type": "string", "minLength": 1, "maxLength": 100}
+    assert (kind["name"], kind["schema"]["enum"]) == ("type", ["movie", "tv"])
+    ok = operation["responses"]["200"]["content"]["application/json"]
+    assert ok["schema"] == {"$ref": "#/components/schemas/SearchAnswer"}
+    assert ok["examples"]["Heat"]["value"]["results"][0]["title"] == "Heat"
+    answers = {code: _error_codes(r) for code, r in operation["responses"].items() if code != "200"}
+    assert answers == {
+        "400": {"invalid"},
+        "401": {"not_authenticated"},
+        "403": {"forbidden"},
+        "503": {"tmdb_not_configured", "tmdb_refused_key", "tmdb_unavailable"},
+    }
+
+
+def test_enrich_is_described_with_the_item_it_answers_and_every_refusal(schema):
+    operation = schema["paths"]["/api/queue/{item_id}/enrich"]["post"]
+    assert _parameters(operation) == {("item_id", "path")}
+    assert "requestBody" not in operation
+    ok = operation["responses"]["200"]["content"]["application/json"]
+    assert ok["schema"] == {"$ref": "#/components/schemas/QueueItem"}
+    answers = {code: _error_codes(r) for code, r in operation["responses"].items() if code != "200"}
+    assert answers == {
+        "401": {"not_authenticated"},
+        "403": {"forbidden"},
+        "404": {"not_found"},
+        "409": {"room_closed"},
+        "503": {"tmdb_not_configured", "tmdb_refused_key", "tmdb_unavailable"},
+    }
+
+
 def test_the_schema_is_served_at_api_schema(live):
     response = requests.get(f"{live}/api/schema/", timeout=5)
     assert response.status_code == 200

@@ -5,6 +5,6 @@ from tmdb import views
 app_name = "tmdb"
 
 urlpatterns = [
-    path("search", views.search, name="search"),
-    path("queue/<str:item_id>/enrich", views.enrich, name="enrich"),
+    path("search", views.SearchView.as_view(), name="search"),
+    path("queue/<str:item_id>/enrich", views.EnrichView.as_view(), name="enrich"),
 ]

@@ -8,35 +8,30 @@ same prefixes. The key stays on the server.
 import threading
 import time
 from collections import OrderedDict
-from typing import Any
 
+from adrf.views import APIView
 from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.http import HttpRequest, JsonResponse
-from django.views.decorators.csrf import csrf_exempt
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.request import Request
+from rest_framework.response import Response
 
-from queues.models import ItemStatus
+from queues.models import ItemStatus, QueueItem
 from queues.serializers import QueueItemSerializer
-from queues.services import ALREADY_WATCHED, item_get
-from rooms.auth import (
-    INVALID_TOKEN,
-    OTHER_ROOM,
-    SCREEN_READS_ONLY,
-    TOKEN_REQUIRED,
-    bearer_token,
-    stream_token,
-)
+from queues.services import ALREADY_WATCHED, ITEM_NOT_FOUND, item_get
+from rooms.auth import request_member
 from rooms.models import Member
-from rooms.services import require_open
-from rooms.tokens import Screen, reader_from_token
+from rooms.services import OTHER_ROOM, require_open
 from tmdb import enrichment
 from tmdb.client import MEDIA_TYPES, TMDBAuthError, TMDBError, tmdb
-from watchqueue_site.api import error_body
-from watchqueue_site.errors import Conflict, Forbidden, ServiceError
+from tmdb.serializers import QUERY_MAX, SearchAnswerSerializer, SearchQuerySerializer
+from watchqueue_site.api import parse, query_params
+from watchqueue_site.errors import Conflict, Forbidden, NotFound, Unavailable
+from watchqueue_site.schema import FORBIDDEN, UNAUTHORIZED, ErrorSerializer, error
 
-QUERY_MAX = 100
 CACHE_SECONDS = 300
 CACHE_SIZE = 512
+RETRY_AFTER = 30
 
 TMDB_NOT_CONFIGURED = (
     "TMDB metadata is not configured: set TMDB_API_KEY (a v3 API key or a v4 read access "
@@ -44,8 +39,6 @@ TMDB_NOT_CONFIGURED = (
 )
 TMDB_REFUSED_KEY = "TMDB refused the server's key: check TMDB_API_KEY."
 ITEM_GONE = "The item was removed while TMDB was asked."
-QUERY_REQUIRED = "Give a search text of 1 to 100 characters."
-TYPE_INVALID = "Must be movie or tv."
 
 _answers: OrderedDict[tuple[str, str | None], tuple[float, list]] = OrderedDict()
 _answers_lock = threading.Lock()
@@ -68,64 +61,108 @@ def _remember(key: tuple[str, str | None], results: list) -> None:
             _answers.popitem(last=False)
 
 
-def _refusal(status: int, code: str, detail: str, **extra: Any) -> JsonResponse:
-    return JsonResponse(error_body(code, detail, **extra), status=status)
+def _not_configured() -> Unavailable:
+    return Unavailable(TMDB_NOT_CONFIGURED, code="tmdb_not_configured")
 
 
-def _wrong_method(request: HttpRequest, allowed: str) -> JsonResponse:
-    response = _refusal(405, "method_not_allowed", f'Method "{request.method}" not allowed.')
-    response["Allow"] = allowed
-    return response
+def _unavailable(description: str, *codes: str) -> OpenApiResponse:
+    details = {
+        "tmdb_not_configured": TMDB_NOT_CONFIGURED,
+        "tmdb_refused_key": TMDB_REFUSED_KEY,
+        "tmdb_unavailable": "TMDB did not answer (ReadTimeout).",
+    }
+    return OpenApiResponse(
+        ErrorSerializer,
+        description=description,
+        examples=[
+            OpenApiExample(code, value={"error": code, "detail": details[code]}) for code in codes
+        ],
+    )
 
 
-async def _member(token: str | None) -> Member | JsonResponse:
-    """The token's member, or the 401 (or, for a screen's token, 403) to answer."""
-    reader = await sync_to_async(reader_from_token)(token) if token else None
-    if isinstance(reader, Member):
-        return reader
-    if isinstance(reader, Screen):
-        return _refusal(403, "forbidden", SCREEN_READS_ONLY)
-    if token is None:
-        response = _refusal(401, "not_authenticated", TOKEN_REQUIRED)
-    else:
-        response = _refusal(401, "invalid_token", INVALID_TOKEN)
-    response["WWW-Authenticate"] = 'Bearer realm="api"'
-    return response
+_SEARCH_EXAMPLE = {
+    "query": "heat",
+    "type": None,
+    "results": [
+        {
+            "tmdb_id": 949,
+            "media_type": "movie",
+            "title": "Heat",
+            "year": 1995,
+            "overview": "Obsessive master thief Neil McCauley leads a top-notch crew...",
+            "poster_url": "https://image.tmdb.org/t/p/w500/umSVjVdbVwtx5ryCA2QXL44Durm.jpg",
+            "backdrop_url": "https://image.tmdb.org/t/p/w1280/4B9i4mdVQYxEPAmBv5JRZNwVOdD.jpg",
+            "genres": ["Action", "Crime", "Drama"],
+        }
+    ],
+}
 
 
-async def search(request: HttpRequest) -> JsonResponse:
-    if request.method != "GET":
-        return _wrong_method(request, "GET")
-    member = await _member(stream_token(request))
-    if isinstance(member, JsonResponse):
-        return member
-    query = " ".join(request.GET.get("q", "").split())
-    kind = request.GET.get("type") or None
-    fields = {}
-    if not 0 < len(query) <= QUERY_MAX:
-        fields["q"] = [QUERY_REQUIRED]
-    if kind is not None and kind not in MEDIA_TYPES:
-        fields["type"] = [TYPE_INVALID]
-    if fields:
-        return _refusal(400, "invalid", "The search is not valid.", fields=fields)
-    if not settings.TMDB_API_KEY:
-        return _refusal(503, "tmdb_not_configured", TMDB_NOT_CONFIGURED)
-    key = (query.casefold(), kind)
-    results = _remembered(key)
-    if results is None:
-        try:
-            results = await sync_to_async(tmdb().search, thread_sensitive=False)(query, kind)
-        except TMDBAuthError:
-            return _refusal(503, "tmdb_refused_key", TMDB_REFUSED_KEY)
-        except TMDBError as error:
-            response = _refusal(503, "tmdb_unavailable", str(error))
-            response["Retry-After"] = "30"
-            return response
-        _remember(key, results)
-    return JsonResponse({"query": query, "type": kind, "results": results})
+class SearchView(APIView):
+    @extend_schema(
+        operation_id="search",
+        summary="Search TMDB's movies and shows (for suggestions)",
+        description=(
+            "Movies and TV shows matching `q`, most relevant first, answered from a "
+            "five-minute cache. Needs any member's token; the server's TMDB key stays on "
+            "the server. Without a key configured: 503 `tmdb_not_configured` "
+            f"({TMDB_NOT_CONFIGURED})"
+        ),
+        parameters=[
+            OpenApiParameter(
+                "q", {"type": "string", "minLength": 1, "maxLength": QUERY_MAX}, required=True
+            ),
+            OpenApiParameter("type", enum=list(MEDIA_TYPES), required=False),
+        ],
+        responses={
+            200: OpenApiResponse(
+                SearchAnswerSerializer,
+                description="The matches.",
+                examples=[OpenApiExample("Heat", value=_SEARCH_EXAMPLE, response_only=True)],
+            ),
+            400: error(
+                "No search text, or an unknown type.",
+                "invalid",
+                "q: Give a search text of 1 to 100 characters.",
+            ),
+            401: UNAUTHORIZED,
+            403: error(
+                "A screen's token, which only reads its room.",
+                "forbidden",
+                "A screen token can only read the room; join as a member to do this.",
+            ),
+            503: _unavailable(
+                "TMDB is not configured (`tmdb_not_configured`), refused the key "
+                "(`tmdb_refused_key`) or did not answer (`tmdb_unavailable`, with Retry-After).",
+                "tmdb_not_configured",
+                "tmdb_refused_key",
+                "tmdb_unavailable",
+            ),
+        },
+        tags=["metadata"],
+    )
+    async def get(self, request: Request) -> Response:
+        request_member(request)
+        query = parse(SearchQuerySerializer, query_params(request))
+        text, kind = query["q"], query.get("type") or None
+        if not settings.TMDB_API_KEY:
+            raise _not_configured()
+        key = (text.casefold(), kind)
+        results = _remembered(key)
+        if results is None:
+            try:
+                results = await sync_to_async(tmdb().search, thread_sensitive=False)(text, kind)
+            except TMDBAuthError:
+                raise Unavailable(TMDB_REFUSED_KEY, code="tmdb_refused_key") from None
+            except TMDBError as failure:
+                raise Unavailable(
+                    str(failure), code="tmdb_unavailable", retry_after=RETRY_AFTER
+                ) from None
+            _remember(key, results)
+        return Response({"query": text, "type": kind, "results": results})
 
 
-def _enrichable(item_id: str, member: Member):
+def _enrichable(item_id: str, member: Member) -> QueueItem:
     item = item_get(item_id)
     if item.room_id != member.room_id:
         raise Forbidden(OTHER_ROOM)
@@ -135,44 +172,72 @@ def _enrichable(item_id: str, member: Member):
     return item
 
 
-# Authenticated by the Authorization header alone, never a cookie, so there is no forged
-# cross-site request to guard against (as with DRF's views).
-@csrf_exempt
-async def enrich(request: HttpRequest, item_id: str) -> JsonResponse:
-    """Fetch an item's metadata from TMDB now, and answer with the item as it then is.
+class EnrichView(APIView):
+    @extend_schema(
+        operation_id="queue_enrich",
+        summary="Fetch an item's metadata from TMDB now",
+        description=(
+            "Asks TMDB about the item (by its `tmdb_id`, or by a title that names one film or "
+            "show unambiguously) and answers the item as it then is: poster and backdrop, year, "
+            "runtime, genres, overview, and `providers`, where it streams, rents or buys in "
+            "`TMDB_REGION`. Items added while TMDB is configured are enriched like this in the "
+            "background. The outcome is in `enrichment`: `enriched`, `unmatched` (no single "
+            "match for the title, with why in `enrichment_error`) or `failed`. If TMDB's id makes "
+            "the item a duplicate of another open one, a queued item is merged into that one "
+            "(its votes move over where the voter has none there) and the answer is that item. "
+            "The room sees every step as a `queue_update`."
+        ),
+        request=None,
+        responses={
+            200: OpenApiResponse(
+                QueueItemSerializer,
+                description="TMDB answered; the item, or the one it was merged into.",
+            ),
+            401: UNAUTHORIZED,
+            403: FORBIDDEN,
+            404: error("No item with this id.", "not_found", ITEM_NOT_FOUND),
+            409: error(
+                "The room is closed (`room_closed`) or the item watched (`already_watched`).",
+                "room_closed",
+                "This room is closed.",
+            ),
+            503: _unavailable(
+                "TMDB is not configured (`tmdb_not_configured`), refused the key "
+                "(`tmdb_refused_key`) or did not answer (`tmdb_unavailable`); the last two come "
+                "with the `item` as recorded, and Retry-After.",
+                "tmdb_not_configured",
+                "tmdb_refused_key",
+                "tmdb_unavailable",
+            ),
+        },
+        tags=["queue"],
+    )
+    async def post(self, request: Request, item_id: str) -> Response:
+        """Fetch an item's metadata from TMDB now, and answer with the item as it then is.
 
-    200 whenever TMDB answered, with the outcome in the item's `enrichment` (a match that
-    made it another item's duplicate answers that other item, which it was merged into); 503
-    when TMDB did not answer or refused the key, with the failure recorded on the item too.
-    """
-    if request.method != "POST":
-        return _wrong_method(request, "POST")
-    member = await _member(bearer_token(request))
-    if isinstance(member, JsonResponse):
-        return member
-    try:
+        200 whenever TMDB answered, with the outcome in the item's `enrichment` (a match that
+        made it another item's duplicate answers that other item, which it was merged into); 503
+        when TMDB did not answer or refused the key, with the failure recorded on the item too.
+        """
+        member = request_member(request)
         item = await sync_to_async(_enrichable)(item_id, member)
-    except ServiceError as error:
-        return _refusal(error.status_code, error.code, error.message, **error.extra)
-    if not enrichment.enrichment_enabled():
-        return _refusal(503, "tmdb_not_configured", TMDB_NOT_CONFIGURED)
-    item = await sync_to_async(enrichment.enrichment_start)(item.pk)
-    if item is None:
-        return _refusal(404, "not_found", ITEM_GONE)
-    fetch = sync_to_async(enrichment.enrichment_fetch, thread_sensitive=False)
-    outcome = await fetch(item, tmdb())
-    asked = {"requested_at": item.enrichment_at}
-    if outcome.details is not None:
-        apply = sync_to_async(enrichment.enrichment_apply)
-        result = await apply(item.pk, outcome.details, **asked)
-    else:
-        fail = sync_to_async(enrichment.enrichment_fail)
-        result = await fail(item.pk, outcome.status, outcome.error, **asked)
-    if result is None:
-        return _refusal(404, "not_found", ITEM_GONE)
-    body = QueueItemSerializer(result).data
-    if outcome.code in ("tmdb_unavailable", "tmdb_refused_key"):
-        response = _refusal(503, outcome.code, outcome.error, item=body)
-        response["Retry-After"] = "30"
-        return response
-    return JsonResponse(body)
+        if not enrichment.enrichment_enabled():
+            raise _not_configured()
+        item = await sync_to_async(enrichment.enrichment_start)(item.pk)
+        if item is None:
+            raise NotFound(ITEM_GONE)
+        fetch = sync_to_async(enrichment.enrichment_fetch, thread_sensitive=False)
+        outcome = await fetch(item, tmdb())
+        asked = {"requested_at": item.enrichment_at}
+        if outcome.details is not None:
+            apply = sync_to_async(enrichment.enrichment_apply)
+            result = await apply(item.pk, outcome.details, **asked)
+        else:
+            fail = sync_to_async(enrichment.enrichment_fail)
+            result = await fail(item.pk, outcome.status, outcome.error, **asked)
+        if result is None:
+            raise NotFound(ITEM_GONE)
+        body = QueueItemSerializer(result).data
+        if outcome.code in ("tmdb_unavailable", "tmdb_refused_key"):
+            raise Unavailable(outcome.error, code=outcome.code, item=body, retry_after=RETRY_AFTER)
+        return Response(body)

@@ -9,12 +9,15 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.views import defaults
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.views import csrf, defaults
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
 from rest_framework.response import Response
 
-from watchqueue_site.errors import RateLimited, ServiceError, Unauthenticated
+from watchqueue_site.errors import RateLimited, ServiceError, Unauthenticated, Unavailable
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +35,7 @@ _DRF_CODES = {
 
 
 TOO_LARGE = "The request body is too large."
+CSRF_FAILED = "CSRF verification failed."
 
 
 def error_body(code: str, detail: str, **extra: Any) -> dict[str, Any]:
@@ -76,7 +80,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         if exc.fields:
             body["fields"] = exc.fields
         response = Response(body, status=exc.status_code)
-        if isinstance(exc, RateLimited):
+        if isinstance(exc, RateLimited | Unavailable) and exc.retry_after:
             response["Retry-After"] = str(exc.retry_after)
         if isinstance(exc, Unauthenticated):
             response["WWW-Authenticate"] = 'Bearer realm="api"'
@@ -107,6 +111,23 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     return None
 
 
+class JSONErrorsMixin:
+    """For an API view whose own answer is not JSON (an event stream, the YAML schema): its
+    errors and its OPTIONS answer are JSON all the same, whatever the Accept header chose, as
+    every other answer under `/api/` is."""
+
+    def finalize_response(
+        self, request: Request, response: HttpResponseBase, *args: Any, **kwargs: Any
+    ) -> HttpResponseBase:
+        if isinstance(response, Response) and (response.exception or request.method == "OPTIONS"):
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = JSONRenderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)
+
+
+# Nothing here acts, so nothing needs protecting: a POST to a mistyped path is told that, not
+# that its CSRF check failed.
+@csrf_exempt
 def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
     """The answer for any path under `/api/` that no endpoint serves."""
     return JsonResponse(error_body("not_found", f"No API endpoint at {request.path}."), status=404)
@@ -121,6 +142,15 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
             error_body("bad_request", "The request was not understood."), status=400
         )
     return defaults.bad_request(request, exception)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """`CSRF_FAILURE_VIEW`: JSON under `/api/`, Django's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            error_body("csrf_failed", f"{CSRF_FAILED} {reason}".strip()), status=403
+        )
+    return csrf.csrf_failure(request, reason)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

@@ -62,5 +62,11 @@ class RateLimited(ServiceError):
 
 
 class Unavailable(ServiceError):
+    """Something the server depends on cannot serve the request now; `retry_after` in seconds."""
+
     status_code = 503
     code = "unavailable"
+
+    def __init__(self, message: str, *, retry_after: int | None = None, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.retry_after = retry_after

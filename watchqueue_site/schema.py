@@ -1,7 +1,10 @@
-"""Pieces of the OpenAPI description shared by every app's views."""
+"""Pieces of the OpenAPI description shared by every app's views, and the view serving it."""
 
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, inline_serializer
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework import serializers
+
+from watchqueue_site.api import JSONErrorsMixin
 
 ErrorSerializer = inline_serializer(
     name="Error",
@@ -43,3 +46,8 @@ def responses(ok: dict, *extra: tuple[int, OpenApiResponse]) -> dict:
     result = {**ok, 400: BAD_REQUEST, 401: UNAUTHORIZED, 403: FORBIDDEN, 404: NOT_FOUND}
     result.update(dict(extra))
     return result
+
+
+class SchemaView(JSONErrorsMixin, SpectacularAPIView):
+    """The OpenAPI document, YAML unless asked for JSON; its errors are JSON, like the rest of
+    `/api/`."""

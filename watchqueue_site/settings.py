@@ -94,6 +94,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "watchqueue_site.urls"
+# JSON under /api/, Django's page elsewhere.
+CSRF_FAILURE_VIEW = "watchqueue_site.api.csrf_failure"
 APPEND_SLASH = False
 
 TEMPLATES = [
@@ -207,11 +209,6 @@ SPECTACULAR_SETTINGS = {
         {"name": "history", "description": "What the room watched, with ratings and notes."},
         {"name": "real time", "description": "Server-Sent Events streams of a room's changes."},
         {"name": "metadata", "description": "Movie and show metadata from TMDB."},
-    ],
-    "POSTPROCESSING_HOOKS": [
-        "drf_spectacular.hooks.postprocess_schema_enums",
-        "realtime.schema.add_event_streams",
-        "tmdb.schema.add_search",
     ],
     "SCHEMA_PATH_PREFIX": "/api",
     "ENUM_NAME_OVERRIDES": {

@@ -2,10 +2,11 @@
 
 from django.contrib import admin
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
 
 from realtime.health import health
 from watchqueue_site.api import api_not_found
+from watchqueue_site.schema import SchemaView
 
 api_patterns = [
     path("", include("rooms.urls")),
@@ -15,7 +16,7 @@ api_patterns = [
     path("", include("history.urls")),
     path("", include("tmdb.urls")),
     path("", include("realtime.urls")),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", SchemaView.as_view(), name="schema"),
 ]
 
 urlpatterns = [
