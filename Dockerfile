@@ -1,5 +1,6 @@
 # WatchQueue's server: daphne serving the app (the site, the API, WebSocket and SSE) on port 8000.
-# docker-compose.yml runs it on a MongoDB replica set; alone, it runs on SQLite under DATA_DIR.
+# docker-compose.yml runs it on a MongoDB replica set; alone, it runs on SQLite under DATA_DIR,
+# whose tables its entrypoint creates before the server starts.
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -25,6 +26,7 @@ USER watchqueue
 EXPOSE 8000
 HEALTHCHECK --interval=5s --timeout=4s --start-period=20s --retries=5 \
     CMD ["python", "deploy/healthcheck.py"]
+ENTRYPOINT ["sh", "deploy/entrypoint.sh"]
 # Clients' addresses are taken from the connection. Behind a proxy that sets X-Forwarded-For
 # (docker-compose.yml's), add --proxy-headers; never without one, or any client could pose as
 # another address and get round the limit on failed joins.

@@ -140,6 +140,11 @@ def room_update(
         changes["name"] = name
     if status is not None:
         changes["status"] = status
+    # Setting what the room already has changes nothing and tells no client anything: closing
+    # a closed room again, or saving an untouched admin form, records no event.
+    changes = {field: value for field, value in changes.items() if getattr(room, field) != value}
+    if not changes:
+        return room
     with atomic():
         for field, value in changes.items():
             setattr(room, field, value)

@@ -1,7 +1,7 @@
 """Small builders for test data, all going through the real services, and the helpers the
-test files share: event numbers, and racing real threads against the real database."""
+test files share: a room's event counter, and racing real threads against the real database.
+The events a write records are captured with `tests.events.recorded`."""
 
-import json
 import threading
 from dataclasses import dataclass, field
 
@@ -12,7 +12,6 @@ from queues.models import QueueItem
 from queues.services import queue_item_add
 from rooms.models import Member, Room
 from rooms.services import room_create, room_join
-from watchqueue_site.models import RoomEvent
 
 
 @dataclass
@@ -63,15 +62,6 @@ def make_room(*user_ids: str, name: str = "Friday Night Movies", **settings: obj
 
 def seq_now(room: Room) -> int:
     return Room.objects.values_list("event_seq", flat=True).get(pk=room.pk)
-
-
-def events_since(room: Room, seq: int) -> list[RoomEvent]:
-    """The room's events after `seq`, checked to be numbered without gaps and JSON-safe."""
-    events = list(RoomEvent.objects.filter(room_id=room.pk, seq__gt=seq).order_by("seq"))
-    assert [e.seq for e in events] == list(range(seq + 1, seq + 1 + len(events)))
-    for event in events:
-        assert json.loads(json.dumps(event.as_message())) == event.as_message()
-    return events
 
 
 def race(n: int, work) -> list[tuple[str, object]]:

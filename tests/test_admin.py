@@ -14,10 +14,10 @@ from rooms.auth import INVALID_TOKEN
 from rooms.models import Member, Room
 from selection.models import Selection
 from selection.services import selection_make
-from tests.factories import RoomSetup, seq_now
+from tests.events import recorded
+from tests.factories import RoomSetup
 from voting.models import Vote, VotingRound
-from voting.services import round_start, vote_cast
-from watchqueue_site.models import RoomEvent
+from voting.services import ROOM_CLOSED_OUTCOME, round_start, vote_cast
 
 pytestmark = pytest.mark.django_db
 
@@ -62,10 +62,6 @@ def world(trio) -> World:
     rating_set(entry=alien, by=bob, user_id="bob", rating=4)
     rating_set(entry=alien, by=alice, user_id="alice", rating=2)
     return World(setup, other, heat, alien)
-
-
-def events_since(room_id: str, seq: int) -> list[RoomEvent]:
-    return list(RoomEvent.objects.filter(room_id=room_id, seq__gt=seq).order_by("seq"))
 
 
 def run_action(moderator: Client, changelist: str, action: str, *pks: str):
@@ -128,68 +124,73 @@ def test_rooms_offer_the_service_actions_instead_of_the_bulk_delete(moderator, w
 
 
 def test_closing_a_room_goes_through_the_service(moderator, world):
-    seq = seq_now(world.room)
-    run_action(moderator, "/admin/rooms/room/", "close_rooms", world.room.pk)
+    with recorded(world.room) as events:
+        run_action(moderator, "/admin/rooms/room/", "close_rooms", world.room.pk)
 
     world.room.refresh_from_db()
     assert world.room.status == "closed"
-    events = events_since(world.room.pk, seq)
     # The running round ends with the room, without a pick.
-    assert [e.type for e in events] == ["room_update", "voting_round_end"]
-    assert events[0].payload["room"]["status"] == "closed"
-    assert events[1].payload["selection"] is None
+    assert [e["type"] for e in events] == ["room_update", "voting_round_end"]
+    assert events[0]["room"]["status"] == "closed"
+    assert events[1]["selection"] is None
+    assert events[1]["round"]["outcome"] == ROOM_CLOSED_OUTCOME
     assert Room.objects.get(pk=world.other.room.pk).status == "open"
+
+    with recorded(world.room) as again:
+        run_action(moderator, "/admin/rooms/room/", "close_rooms", world.room.pk)
+    assert again == []
 
 
 def test_deleting_a_room_goes_through_the_service_and_leaves_its_event(moderator, world):
-    room_id, seq = world.room.pk, seq_now(world.room)
-    run_action(moderator, "/admin/rooms/room/", "delete_rooms", room_id)
+    room_id = world.room.pk
+    with recorded(world.room) as events:
+        run_action(moderator, "/admin/rooms/room/", "delete_rooms", room_id)
 
     assert not Room.objects.filter(pk=room_id).exists()
     assert not Member.objects.filter(room_id=room_id).exists()
     assert not QueueItem.objects.filter(room_id=room_id).exists()
-    events = events_since(room_id, seq)
-    assert [(e.type, e.payload) for e in events] == [("room_deleted", {"room_id": room_id})]
+    # The message is {"type": "room_deleted", "room_id": …, "seq": …}: nothing else.
+    assert events == [{"type": "room_deleted"}]
     assert Room.objects.filter(pk=world.other.room.pk).exists()
 
 
 def test_removing_a_member_revokes_their_token_and_records_it(moderator, world):
     bob = world.setup.members["bob"]
     assert world.setup.client("bob").get(f"/api/rooms/{world.room.pk}").status_code == 200
-    seq = seq_now(world.room)
 
-    run_action(moderator, "/admin/rooms/member/", "remove_members", bob.pk)
+    with recorded(world.room) as events:
+        run_action(moderator, "/admin/rooms/member/", "remove_members", bob.pk)
 
     assert not Member.objects.filter(pk=bob.pk).exists()
     response = world.setup.client("bob").get(f"/api/rooms/{world.room.pk}")
     assert (response.status_code, response.json()["error"]) == (401, "invalid_token")
     assert response.json()["detail"] == INVALID_TOKEN
-    events = events_since(world.room.pk, seq)
     # His up vote on Heat is withdrawn first, so the counts others see stay true.
-    assert [e.type for e in events] == ["vote_update", "member_update"]
-    assert (events[1].payload["action"], events[1].payload["member"]["user_id"]) == (
-        "removed",
+    assert [e["type"] for e in events] == ["vote_update", "member_update"]
+    assert (events[0]["user_id"], events[0]["vote"], events[0]["item_id"]) == (
         "bob",
+        None,
+        world.heat.pk,
     )
-    assert "bob" not in [m["user_id"] for m in events[1].payload["members"]]
+    assert (events[0]["upvotes"], events[0]["downvotes"], events[0]["vote_score"]) == (0, 1, -1)
+    assert (events[1]["action"], events[1]["member"]["user_id"]) == ("removed", "bob")
+    assert "bob" not in [m["user_id"] for m in events[1]["members"]]
     assert world.setup.client("alice").get(f"/api/rooms/{world.room.pk}").status_code == 200
 
 
 def test_removing_an_item_goes_through_the_service(moderator, world):
-    seq = seq_now(world.room)
-    run_action(moderator, "/admin/queues/queueitem/", "remove_items", world.heat.pk)
+    with recorded(world.room) as events:
+        run_action(moderator, "/admin/queues/queueitem/", "remove_items", world.heat.pk)
 
     assert not QueueItem.objects.filter(pk=world.heat.pk).exists()
-    events = events_since(world.room.pk, seq)
-    assert [(e.type, e.payload["action"]) for e in events] == [("queue_update", "removed")]
-    assert events[0].payload["item"]["id"] == world.heat.pk
+    assert [(e["type"], e["action"]) for e in events] == [("queue_update", "removed")]
+    assert events[0]["item"]["id"] == world.heat.pk
 
 
 def test_editing_a_rooms_settings_in_the_change_form_records_a_room_update(moderator, world):
     room = world.room
     members = list(room.members.order_by("created_at", "id"))
     assert moderator.get(f"/admin/rooms/room/{room.pk}/change/").status_code == 200
-    seq = seq_now(room)
     form = {
         "name": "Saturday Night Movies",
         "status": "open",
@@ -205,7 +206,8 @@ def test_editing_a_rooms_settings_in_the_change_form_records_a_room_update(moder
         form[f"members-{index}-id"] = member.pk
         form[f"members-{index}-room"] = room.pk
 
-    response = moderator.post(f"/admin/rooms/room/{room.pk}/change/", form)
+    with recorded(room) as events:
+        response = moderator.post(f"/admin/rooms/room/{room.pk}/change/", form)
 
     assert response.status_code == 302, response.content[:2000]
     room.refresh_from_db()
@@ -218,7 +220,10 @@ def test_editing_a_rooms_settings_in_the_change_form_records_a_room_update(moder
         "Saturday Night Movies",
         *settings.values(),
     )
-    events = events_since(room.pk, seq)
-    assert [e.type for e in events] == ["room_update"]
-    assert events[0].payload["room"]["name"] == "Saturday Night Movies"
-    assert events[0].payload["room"]["settings"] == settings
+    assert [e["type"] for e in events] == ["room_update"]
+    assert events[0]["room"]["name"] == "Saturday Night Movies"
+    assert events[0]["room"]["settings"] == settings
+
+    with recorded(room) as unchanged:
+        assert moderator.post(f"/admin/rooms/room/{room.pk}/change/", form).status_code == 302
+    assert unchanged == []

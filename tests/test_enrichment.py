@@ -16,7 +16,8 @@ from history.services import history_mark_watched
 from queues.models import Enrichment, ItemStatus, QueueItem
 from queues.services import queue_item_set_status
 from selection.services import selection_make
-from tests.factories import client_for, events_since, make_room, seq_now
+from tests.events import recorded
+from tests.factories import RoomSetup, client_for, make_room
 from tests.fake_tmdb import Answer, FakeTMDB
 from tests.live_clients import drain, live_room, ws_url
 from tests.live_server import daphne, migrate, server_env
@@ -59,6 +60,21 @@ def _enrich(item: QueueItem, fake: FakeTMDB) -> QueueItem | None:
     return enrichment.enrichment_fail(item.pk, outcome.status, outcome.error, **asked)
 
 
+def _start(item: QueueItem) -> tuple[QueueItem, dict]:
+    """Ask for an on-demand enrichment; the item marked pending, and when it was asked for."""
+    started = enrichment.enrichment_start(item.pk)
+    return started, {"requested_at": started.enrichment_at}
+
+
+def _read(room: RoomSetup, item_id: str) -> dict:
+    """The item as a member reads it from the API."""
+    return room.client("bob").get(f"/api/queue/{item_id}").json()
+
+
+def _queue_update(action: str, item: dict, **extra: object) -> dict:
+    return {"type": "queue_update", "action": action, "item": item, **extra}
+
+
 @pytest.fixture
 def room(db):
     return make_room("alice", "bob", "carol")
@@ -69,20 +85,24 @@ def room(db):
 
 def test_an_item_with_a_tmdb_id_gets_its_poster_runtime_genres_and_providers(room, fake):
     item = room.add_item("Heat", tmdb_id=949)
-    since = seq_now(room.room)
-    enriched = _enrich(item, fake)
+    with recorded(room.room) as starting:
+        started, asked = _start(item)
+    pending_item = _read(room, item.pk)
+    outcome = enrichment.enrichment_fetch(started, _client(fake))
+    with recorded(room.room) as applying:
+        enriched = enrichment.enrichment_apply(item.pk, outcome.details, **asked)
     assert (enriched.enrichment, enriched.enrichment_error) == (Enrichment.ENRICHED, "")
     assert (enriched.year, enriched.runtime_minutes) == (1995, 170)
     assert enriched.poster_url == "https://image.tmdb.org/t/p/w500/heat-poster.jpg"
     assert enriched.genres == ["Action", "Crime"]
     assert enriched.providers["stream"] == ["Netflix"]
-    pending, event = events_since(room.room, since)
-    assert (pending.payload["action"], pending.payload["item"]["enrichment"]) == (
-        "enrichment",
-        "pending",
-    )
-    assert (event.type, event.payload["action"]) == ("queue_update", "enriched")
-    assert event.payload["item"]["poster_url"] == enriched.poster_url
+    [pending] = starting
+    assert (pending["action"], pending["item"]["enrichment"]) == ("enrichment", "pending")
+    assert pending == _queue_update("enrichment", pending_item)
+    [event] = applying
+    assert (event["type"], event["action"]) == ("queue_update", "enriched")
+    assert event["item"]["poster_url"] == enriched.poster_url
+    assert event == _queue_update("enriched", _read(room, item.pk))
 
 
 def test_a_title_that_names_one_film_finds_it_whatever_its_case(room, fake):
@@ -126,9 +146,14 @@ def test_an_id_tmdb_does_not_have_is_a_recorded_failure(room, fake):
 def test_tmdb_being_down_is_recorded_and_a_retry_fills_the_item_in(room, fake):
     item = room.add_item("Heat", tmdb_id=949)
     fake.queue("/movie/949", *[Answer(500, b"oops")] * tmdb_client.ATTEMPTS)
-    failed = _enrich(item, fake)
+    started, asked = _start(item)
+    outcome = enrichment.enrichment_fetch(started, _client(fake))
+    with recorded(room.room) as events:
+        failed = enrichment.enrichment_fail(item.pk, outcome.status, outcome.error, **asked)
     assert (failed.enrichment, failed.enrichment_error) == (Enrichment.FAILED, "TMDB answered 500.")
     assert failed.poster_url == ""
+    assert events == [_queue_update("enrichment", _read(room, item.pk))]
+    assert events[0]["item"]["enrichment_error"] == "TMDB answered 500."
     retried = _enrich(failed, fake)
     assert (retried.enrichment, retried.runtime_minutes) == (Enrichment.ENRICHED, 170)
 
@@ -148,13 +173,15 @@ def test_a_refused_key_never_shows_the_key(room, fake, caplog):
 
 def test_an_item_removed_while_tmdb_was_asked_is_left_alone(room, fake):
     item = room.add_item("Heat", tmdb_id=949)
-    started = enrichment.enrichment_start(item.pk)
+    started, asked = _start(item)
     outcome = enrichment.enrichment_fetch(started, _client(fake))
     QueueItem.objects.filter(pk=item.pk).delete()
-    asked = {"requested_at": started.enrichment_at}
-    assert enrichment.enrichment_apply(item.pk, outcome.details, **asked) is None
-    assert enrichment.enrichment_start(item.pk) is None
+    with recorded(room.room) as events:
+        assert enrichment.enrichment_apply(item.pk, outcome.details, **asked) is None
+        assert enrichment.enrichment_fail(item.pk, "failed", "late", **asked) is None
+        assert enrichment.enrichment_start(item.pk) is None
     assert not QueueItem.objects.filter(pk=item.pk).exists()
+    assert events == []
 
 
 # Duplicates that only TMDB can see
@@ -167,9 +194,13 @@ def test_a_queued_duplicate_found_by_tmdb_is_merged_with_its_votes(room, fake):
     vote_cast(item_id=original.pk, by=alice, value="down")
     vote_cast(item_id=copy.pk, by=alice, value="up")
     vote_cast(item_id=copy.pk, by=bob, value="up")
-    since = seq_now(room.room)
+    with recorded(room.room) as starting:
+        started, asked = _start(copy)
+    copy_as_it_was = _read(room, copy.pk)
+    outcome = enrichment.enrichment_fetch(started, _client(fake))
 
-    result = _enrich(copy, fake)
+    with recorded(room.room) as merging:
+        result = enrichment.enrichment_apply(copy.pk, outcome.details, **asked)
 
     assert result.pk == original.pk
     assert not QueueItem.objects.filter(pk=copy.pk).exists()
@@ -179,34 +210,57 @@ def test_a_queued_duplicate_found_by_tmdb_is_merged_with_its_votes(room, fake):
     assert votes == {"alice": "down", "bob": "up"}
     assert (original.upvotes, original.downvotes, original.vote_score) == (1, 1, 0)
     assert original.enrichment == Enrichment.ENRICHED
-    events = [
-        (e.type, e.payload.get("action"), e.payload.get("user_id"))
-        for e in events_since(room.room, since)
-    ]
+    events = [(e["type"], e.get("action"), e.get("user_id")) for e in starting + merging]
     assert events == [
         ("queue_update", "enrichment", None),  # the copy's enrichment starts
         ("queue_update", "enriched", None),  # the original fills in
         ("vote_update", None, "bob"),  # bob's vote moves over
         ("queue_update", "removed", None),  # the copy goes
     ]
-    removed = events_since(room.room, since)[-1].payload
+    assert starting == [_queue_update("enrichment", copy_as_it_was)]
+    removed = merging[-1]
     assert removed["merged_into"] == original.pk
     assert removed["reason"] == enrichment.MERGED_INTO.format(title="El origen")
+    # The original fills in with alice's vote alone; bob's then moves over; the copy goes as it
+    # was when the enrichment started.
+    assert merging == [
+        _queue_update("enriched", {**_read(room, original.pk), "upvotes": 0, "vote_score": -1}),
+        {
+            "type": "vote_update",
+            "user_id": "bob",
+            "vote": "up",
+            "item_id": original.pk,
+            "upvotes": 1,
+            "downvotes": 1,
+            "vote_score": 0,
+        },
+        _queue_update("removed", copy_as_it_was, merged_into=original.pk, reason=removed["reason"]),
+    ]
 
 
 def test_a_film_watched_before_tmdb_answered_gets_its_poster_in_the_history_too(room, fake):
     item = room.add_item("Heat", tmdb_id=949)
     entry = history_mark_watched(item=item, by=room.members["alice"])
     assert entry.poster_url == ""
-    since = seq_now(room.room)
-    _enrich(QueueItem.objects.get(pk=item.pk), fake)
+    started, asked = _start(QueueItem.objects.get(pk=item.pk))
+    outcome = enrichment.enrichment_fetch(started, _client(fake))
+    with recorded(room.room) as events:
+        enrichment.enrichment_apply(item.pk, outcome.details, **asked)
     entry.refresh_from_db()
     assert (entry.year, entry.poster_url) == (
         1995,
         "https://image.tmdb.org/t/p/w500/heat-poster.jpg",
     )
-    told = [(e.type, e.payload.get("action")) for e in events_since(room.room, since)]
+    told = [(e["type"], e.get("action")) for e in events]
     assert told[-1] == ("history_update", "updated")
+    assert events == [
+        _queue_update("enriched", _read(room, item.pk)),
+        {
+            "type": "history_update",
+            "action": "updated",
+            "entry": room.client("bob").get(f"/api/history/{entry.pk}").json(),
+        },
+    ]
 
 
 def test_a_pick_of_the_merged_copy_stays_with_the_film(room, fake):
@@ -227,8 +281,12 @@ def test_an_answer_for_an_older_request_does_not_overwrite_a_newer_one(room, tmd
     # Renamed while TMDB was answering: a newer request is made, to be answered in its turn.
     room.client("alice").patch(f"/api/queue/{item.pk}", {"title": "Heat"}, format="json")
     asked = {"requested_at": started.enrichment_at}
-    kept = enrichment.enrichment_fail(item.pk, outcome.status, outcome.error, **asked)
+    with recorded(room.room) as events:
+        kept = enrichment.enrichment_fail(item.pk, outcome.status, outcome.error, **asked)
+        # Had the older request found a film, that answer would be left alone too.
+        assert enrichment.enrichment_apply(item.pk, {"tmdb_id": 348}, **asked) == kept
     assert (kept.title, kept.enrichment) == ("Heat", Enrichment.PENDING)
+    assert events == []
     newer = enrichment.enrichment_fetch(kept, _client(tmdb_on))
     answered = enrichment.enrichment_apply(item.pk, newer.details, requested_at=kept.enrichment_at)
     assert (answered.tmdb_id, answered.enrichment) == (949, Enrichment.ENRICHED)
@@ -238,8 +296,14 @@ def test_a_duplicate_being_watched_is_marked_not_merged(room, fake):
     room.add_item("El origen", tmdb_id=27205)
     copy = room.add_item("Inception")
     queue_item_set_status(item=copy, by=None, status=ItemStatus.WATCHING)
-    result = _enrich(QueueItem.objects.get(pk=copy.pk), fake)
+    with recorded(room.room) as events:
+        result = _enrich(QueueItem.objects.get(pk=copy.pk), fake)
     assert (result.pk, result.enrichment) == (copy.pk, Enrichment.DUPLICATE)
+    assert [(e["action"], e["item"]["enrichment"]) for e in events] == [
+        ("enrichment", "pending"),
+        ("enrichment", "duplicate"),
+    ]
+    assert events[-1] == _queue_update("enrichment", _read(room, copy.pk))
     assert result.enrichment_error == enrichment.DUPLICATE_OF.format(title="El origen")
     assert result.tmdb_id is None
     assert QueueItem.objects.filter(room=room.room, status__in=["queued", "watching"]).count() == 2
@@ -290,10 +354,10 @@ def test_enrich_refuses_whoever_may_not(tmdb_on, trio, who, item_of, status, err
     item = setup.add_item("Heat", tmdb_id=949)
     path = f"/api/queue/{item.pk if item_of == 'room' else 'f' * 24}/enrich"
     tokens = {"bob": setup.tokens["bob"], "mallory": other.tokens["mallory"], "junk": "junk"}
-    since = seq_now(setup.room)
-    response = client_for(tokens.get(who)).post(path)
+    with recorded(setup.room) as events:
+        response = client_for(tokens.get(who)).post(path)
     assert (response.status_code, response.json()["error"]) == (status, error)
-    assert events_since(setup.room, since) == []
+    assert events == []
     assert tmdb_on.calls("/movie/949") == 0
 
 

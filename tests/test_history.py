@@ -11,7 +11,8 @@ from queues.models import QueueItem
 from queues.services import ALREADY_WATCHED
 from rooms.auth import OTHER_ROOM
 from rooms.models import Room
-from tests.factories import client_for, events_since, make_room, seq_now
+from tests.events import recorded, room_events
+from tests.factories import client_for, make_room
 from watchqueue_site.models import RoomEvent
 
 UNKNOWN_ID = "0" * 24
@@ -90,18 +91,19 @@ def test_an_item_nobody_picked_is_recorded_as_manual(trio):
 def test_marking_records_a_status_event_and_a_history_event(trio):
     setup, _ = trio
     item = setup.add_item("Heat")
-    seq = seq_now(setup.room)
-    body = mark_watched(setup.client("alice"), item).json()
-    events = events_since(setup.room, seq)
-    assert [(e.type, e.payload["action"]) for e in events] == [
+    with recorded(setup.room) as events:
+        body = mark_watched(setup.client("alice"), item).json()
+    assert [(e["type"], e["action"]) for e in events] == [
         ("queue_update", "status"),
         ("history_update", "added"),
     ]
-    assert (events[0].payload["item"]["id"], events[0].payload["item"]["status"]) == (
-        item.pk,
-        "watched",
-    )
-    assert events[1].payload["entry"] == body
+    assert (events[0]["item"]["id"], events[0]["item"]["status"]) == (item.pk, "watched")
+    assert events[1]["entry"] == body
+    watched_item = setup.client("bob").get(f"/api/queue/{item.pk}").json()
+    assert events == [
+        {"type": "queue_update", "action": "status", "item": watched_item},
+        {"type": "history_update", "action": "added", "entry": body},
+    ]
 
 
 @pytest.mark.django_db
@@ -110,9 +112,11 @@ def test_marking_an_item_twice_is_a_conflict_that_writes_nothing(trio):
     item = setup.add_item("Heat")
     assert mark_watched(setup.client("alice"), item).status_code == 201
     before = written()
-    response = mark_watched(setup.client("bob"), item)
+    with recorded(setup.room) as events:
+        response = mark_watched(setup.client("bob"), item)
     assert refusal(response) == (409, "already_watched", ALREADY_WATCHED)
     assert written() == before
+    assert events == []
 
 
 @pytest.mark.django_db
@@ -170,6 +174,16 @@ def test_bad_paging_values_are_refused(trio, query, field):
 
 
 @pytest.mark.django_db
+def test_a_history_offset_beyond_any_database_integer_is_a_400(trio):
+    setup, _ = trio
+    response = setup.client("alice").get(
+        f"/api/history/room/{setup.room.pk}?offset=100000000000000000000"
+    )
+    assert response.status_code == 400
+    assert "offset" in response.json()["fields"]
+
+
+@pytest.mark.django_db
 def test_one_entry_is_readable_by_members_only(watched, trio):
     setup, entry_id = watched
     _, other = trio
@@ -204,10 +218,12 @@ def test_a_member_rates_an_entry_with_a_note(watched):
 def test_a_member_changes_their_own_rating_in_place(watched):
     setup, entry_id = watched
     rate(setup.client("bob"), entry_id, "bob", rating=2, note="Slow")
-    body = rate(setup.client("bob"), entry_id, "bob", rating=5, note="Grew on me").json()
+    with recorded(setup.room) as events:
+        body = rate(setup.client("bob"), entry_id, "bob", rating=5, note="Grew on me").json()
     assert body["ratings"]["bob"]["rating"] == 5
     assert body["ratings"]["bob"]["note"] == "Grew on me"
     assert body["rating_count"] == 1
+    assert events == [{"type": "history_update", "action": "rated", "entry": body}]
     assert list(Rating.objects.filter(entry_id=entry_id).values_list("user_id", "rating")) == [
         ("bob", 5)
     ]
@@ -286,18 +302,22 @@ def test_nobody_withdraws_someone_elses_rating(watched):
 @pytest.mark.django_db
 def test_rating_and_withdrawing_send_history_events_with_the_entry(watched):
     setup, entry_id = watched
-    seq = seq_now(setup.room)
-    rated = rate(setup.client("bob"), entry_id, "bob", rating=4, note="Good").json()
-    setup.client("bob").delete(f"/api/history/{entry_id}/ratings/bob")
-    events = events_since(setup.room, seq)
-    assert [(e.type, e.payload["action"]) for e in events] == [
+    with recorded(setup.room) as rating:
+        rated = rate(setup.client("bob"), entry_id, "bob", rating=4, note="Good").json()
+    with recorded(setup.room) as withdrawing:
+        setup.client("bob").delete(f"/api/history/{entry_id}/ratings/bob")
+    events = rating + withdrawing
+    assert [(e["type"], e["action"]) for e in events] == [
         ("history_update", "rated"),
         ("history_update", "unrated"),
     ]
-    assert events[0].payload["entry"] == rated
-    unrated = events[1].payload["entry"]
+    assert events[0]["entry"] == rated
+    unrated = events[1]["entry"]
     assert unrated["id"] == entry_id
     assert (unrated["ratings"], unrated["rating_count"], unrated["average_rating"]) == ({}, 0, None)
+    assert rating == [{"type": "history_update", "action": "rated", "entry": rated}]
+    now = setup.client("alice").get(f"/api/history/{entry_id}").json()
+    assert withdrawing == [{"type": "history_update", "action": "unrated", "entry": now}]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -327,10 +347,10 @@ def test_one_member_rating_from_six_threads_at_once_leaves_one_rating():
     assert statuses == [200] * 6
     ratings = list(Rating.objects.filter(entry_id=entry_id))
     assert [r.user_id for r in ratings] == ["bob"]
-    events = [e for e in events_since(setup.room, 0) if e.type == "history_update"]
-    assert [e.payload["action"] for e in events] == ["added"] + ["rated"] * 6
+    events = [e for e in room_events(setup.room) if e["type"] == "history_update"]
+    assert [e["action"] for e in events] == ["added"] + ["rated"] * 6
     # The last event to commit tells clients the rating that stayed.
-    assert events[-1].payload["entry"]["ratings"]["bob"]["rating"] == ratings[0].rating
+    assert events[-1]["entry"]["ratings"]["bob"]["rating"] == ratings[0].rating
 
 
 # Round robin takes turns by what the room watched

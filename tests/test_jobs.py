@@ -18,7 +18,8 @@ from realtime.jobs import Job, Ticker
 from realtime.models import LiveConnection
 from realtime.presence import STALE_SECONDS
 from selection.models import Selection
-from tests.factories import events_since, make_room, seq_now
+from tests.events import recorded
+from tests.factories import make_room
 from tests.live_server import ROOT, django_shell, migrate, server_env
 from voting.models import RoundStatus, VotingRound
 from watchqueue_site.models import RoomEvent
@@ -113,10 +114,9 @@ def test_run_jobs_ends_due_rounds_and_says_what_each_job_did(db):
     voting_round = VotingRound.objects.create(
         room=setup.room, started_by="alice", started_at=past, ends_at=past
     )
-    start = seq_now(setup.room)
-
     out = StringIO()
-    call_command("run_jobs", stdout=out)
+    with recorded(setup.room) as events:
+        call_command("run_jobs", stdout=out)
 
     assert _reported(out.getvalue()) == {
         "end due voting rounds": 1,
@@ -127,11 +127,14 @@ def test_run_jobs_ends_due_rounds_and_says_what_each_job_did(db):
     voting_round.refresh_from_db()
     assert voting_round.status == RoundStatus.CLOSED
     assert Selection.objects.get(round=voting_round).item_title == "Heat"
-    assert [e.type for e in events_since(setup.room, start)] == ["selection", "voting_round_end"]
+    assert [e["type"] for e in events] == ["selection", "voting_round_end"]
+    assert events[1]["selection"]["item_title"] == "Heat"
 
     again = StringIO()
-    call_command("run_jobs", stdout=again)
+    with recorded(setup.room) as nothing_more:
+        call_command("run_jobs", stdout=again)
     assert set(_reported(again.getvalue()).values()) == {0}
+    assert nothing_more == []
 
 
 def test_the_jobs_purge_events_past_retention_and_expire_stale_connections(db, settings):
@@ -147,13 +150,16 @@ def test_the_jobs_purge_events_past_retention_and_expire_stale_connections(db, s
     )
 
     out = StringIO()
-    call_command("run_jobs", stdout=out)
+    with recorded(setup.room) as events:
+        call_command("run_jobs", stdout=out)
 
     reported = _reported(out.getvalue())
     assert reported["expire connections of stopped processes"] == 1
     assert reported["purge old events"] >= 1
     kept = list(RoomEvent.objects.filter(room_id=setup.room.pk).values_list("type", flat=True))
     assert kept == ["user_left"]  # the one the expiry just recorded
+    bob_as_told = {"user_id": "bob", "name": "Bob", "avatar": ""}
+    assert events == [{"type": "user_left", "user": bob_as_told, "users": []}]
     assert not LiveConnection.objects.exists()
 
 

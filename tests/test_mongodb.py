@@ -328,31 +328,33 @@ def conflict_once(monkeypatch):
 def test_a_removal_retried_after_a_conflict_removes_once(conflict_once):
     from queues import services
     from queues.models import QueueItem
-    from tests.factories import events_since, make_room, seq_now
+    from tests.events import recorded
+    from tests.factories import make_room
 
     setup = make_room("alice")
     item = setup.add_item("Heat")
-    since = seq_now(setup.room)
     failed = conflict_once(services)
-    services.queue_item_remove(item=item, by=setup.host)
+    with recorded(setup.room) as events:
+        services.queue_item_remove(item=item, by=setup.host)
     assert failed == ["queue_update"]
     assert not QueueItem.objects.filter(pk=item.pk).exists()
-    assert [e.payload["action"] for e in events_since(setup.room, since)] == ["removed"]
+    assert [e["action"] for e in events] == ["removed"]
 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_status_change_retried_after_a_conflict_is_made_and_told(conflict_once):
     from queues import services
     from queues.models import QueueItem
-    from tests.factories import events_since, make_room, seq_now
+    from tests.events import recorded
+    from tests.factories import make_room
 
     setup = make_room("alice")
     item = setup.add_item("Heat")
-    since = seq_now(setup.room)
     conflict_once(services)
-    services.queue_item_set_status(item=item, by=setup.host, status="watching")
+    with recorded(setup.room) as events:
+        services.queue_item_set_status(item=item, by=setup.host, status="watching")
     assert QueueItem.objects.get(pk=item.pk).status == "watching"
-    assert [e.payload["item"]["status"] for e in events_since(setup.room, since)] == ["watching"]
+    assert [e["item"]["status"] for e in events] == ["watching"]
 
 
 @pytest.mark.django_db(transaction=True)

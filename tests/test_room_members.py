@@ -9,10 +9,18 @@ from history.services import history_mark_watched, rating_set
 from queues.models import QueueItem
 from rooms.auth import INVALID_TOKEN
 from rooms.models import Member, Room
-from rooms.services import HOST_CANNOT_LEAVE, REMOVE_OTHERS_HOST_ONLY, ROOM_CLOSED, room_create
+from rooms.services import (
+    HOST_CANNOT_LEAVE,
+    REMOVE_OTHERS_HOST_ONLY,
+    ROOM_CLOSED,
+    member_remove,
+    room_close,
+    room_create,
+)
 from rooms.tokens import member_from_token
 from selection.models import Selection
 from selection.services import selection_make
+from tests.events import recorded
 from tests.factories import client_for, make_room
 from voting.models import Vote, VotingRound
 from voting.services import round_start
@@ -24,8 +32,9 @@ def join(code: str, user_id: str, token: str | None = None):
     return client_for(token).post(f"/api/rooms/{code}/join", body, format="json")
 
 
-def events(room: Room) -> list[RoomEvent]:
-    return list(RoomEvent.objects.filter(room_id=room.pk).order_by("seq"))
+def members_of(setup) -> list[dict]:
+    """The room's members as its host reads them."""
+    return setup.client(setup.host.user_id).get(f"/api/rooms/{setup.room.pk}").json()["members"]
 
 
 def rows() -> tuple[int, ...]:
@@ -41,7 +50,8 @@ def test_the_host_changes_the_name_and_some_settings_and_keeps_the_others():
     setup = make_room("alice", "bob")
     body = {"name": "Saturday", "settings": {"selection_mode": "highest_votes"}}
 
-    response = setup.client("alice").patch(f"/api/rooms/{setup.room.pk}", body, format="json")
+    with recorded(setup.room) as events:
+        response = setup.client("alice").patch(f"/api/rooms/{setup.room.pk}", body, format="json")
 
     assert response.status_code == 200
     assert response.json()["name"] == "Saturday"
@@ -52,8 +62,42 @@ def test_the_host_changes_the_name_and_some_settings_and_keeps_the_others():
     }
     setup.room.refresh_from_db()
     assert (setup.room.name, setup.room.selection_mode) == ("Saturday", "highest_votes")
-    assert events(setup.room)[-1].type == "room_update"
-    assert events(setup.room)[-1].payload["room"]["name"] == "Saturday"
+    # The room as it was serialized just before its counter moved for this very event.
+    room = {**response.json(), "event_seq": response.json()["event_seq"] - 1}
+    assert events == [{"type": "room_update", "room": room}]
+    assert events[0]["room"]["name"] == "Saturday"
+
+
+@pytest.mark.django_db
+def test_a_member_cannot_change_the_room_and_an_outsider_cannot_even_see_it(trio):
+    setup, other = trio
+    url = f"/api/rooms/{setup.room.pk}"
+    before = rows()
+
+    as_member = setup.client("bob").patch(url, {"name": "Mine now"}, format="json")
+    as_outsider = other.client("mallory").patch(url, {"name": "Mine now"}, format="json")
+
+    assert (as_member.status_code, as_member.json()["error"]) == (403, "forbidden")
+    assert (as_outsider.status_code, as_outsider.json()["error"]) == (403, "forbidden")
+    assert rows() == before
+    setup.room.refresh_from_db()
+    assert setup.room.name == "Friday Night Movies"
+
+
+@pytest.mark.django_db
+def test_closing_a_room_again_records_nothing():
+    setup = make_room("alice", "bob")
+    room_close(room=setup.room, by=setup.host)
+    before = rows()
+
+    with recorded(setup.room) as events:
+        response = setup.client("alice").patch(
+            f"/api/rooms/{setup.room.pk}", {"status": "closed"}, format="json"
+        )
+
+    assert (response.status_code, response.json()["status"]) == (200, "closed")
+    assert events == []
+    assert rows() == before
 
 
 @pytest.mark.django_db
@@ -87,11 +131,14 @@ def test_the_host_deletes_the_room_and_everything_in_it():
     untouched.add_item("Heat")
     everything = (Room, Member, QueueItem, Vote, Selection, WatchEntry, Rating, VotingRound)
 
-    response = setup.client("alice").delete(f"/api/rooms/{setup.room.pk}")
+    with recorded(setup.room) as events:
+        response = setup.client("alice").delete(f"/api/rooms/{setup.room.pk}")
 
     assert response.status_code == 204
     assert [m.objects.count() for m in everything] == [1, 1, 1, 0, 0, 0, 0, 0]
     assert Room.objects.get().pk == untouched.room.pk
+    # Only the event that says so outlives the room (its room_id is the message's own).
+    assert events == [{"type": "room_deleted"}]
     assert RoomEvent.objects.filter(room_id=setup.room.pk).last().type == "room_deleted"
     assert setup.client("alice").get(f"/api/rooms/{setup.room.pk}").status_code == 401
 
@@ -104,12 +151,46 @@ def test_a_listed_member_can_then_join_by_their_user_id():
     setup = make_room("alice")
     body = {"user_id": "carol", "name": "Carol", "avatar": "🐼"}
 
-    listed = setup.client("alice").post(f"/api/rooms/{setup.room.pk}/members", body, format="json")
-    joined = join(setup.room.code, "carol")
+    with recorded(setup.room) as listing:
+        listed = setup.client("alice").post(
+            f"/api/rooms/{setup.room.pk}/members", body, format="json"
+        )
+    with recorded(setup.room) as joining:
+        joined = join(setup.room.code, "carol")
 
     assert (listed.status_code, listed.json()["claimed"]) == (201, False)
     assert (joined.status_code, joined.json()["member"]["claimed"]) == (200, True)
     assert Member.objects.filter(room=setup.room, user_id="carol").count() == 1
+    [alice] = joined.json()["room"]["members"][:1]
+    assert listing == [
+        {
+            "type": "member_update",
+            "action": "added",
+            "member": listed.json(),
+            "members": [alice, listed.json()],
+        }
+    ]
+    assert joining == [
+        {
+            "type": "member_update",
+            "action": "joined",
+            "member": joined.json()["member"],
+            "members": joined.json()["room"]["members"],
+        }
+    ]
+
+
+@pytest.mark.django_db
+def test_listing_a_user_id_already_in_the_room_is_refused_and_records_nothing():
+    setup = make_room("alice", "bob")
+    before = rows()
+
+    response = setup.client("alice").post(
+        f"/api/rooms/{setup.room.pk}/members", {"user_id": "bob", "name": "Bob"}, format="json"
+    )
+
+    assert (response.status_code, response.json()["error"]) == (409, "user_id_taken")
+    assert rows() == before
 
 
 @pytest.mark.django_db
@@ -120,8 +201,10 @@ def test_the_host_removes_bob_whose_token_dies_and_whose_votes_are_withdrawn():
         vote = {"item_id": item.pk, "vote": "up"}
         assert setup.client(user_id).post("/api/votes", vote, format="json").status_code == 200
     assert QueueItem.objects.get(pk=item.pk).upvotes == 2
+    alice, bob = members_of(setup)
 
-    response = setup.client("alice").delete(f"/api/rooms/{setup.room.pk}/members/bob")
+    with recorded(setup.room) as events:
+        response = setup.client("alice").delete(f"/api/rooms/{setup.room.pk}/members/bob")
 
     assert response.status_code == 204
     stale = setup.client("bob").get(f"/api/rooms/{setup.room.pk}")
@@ -130,18 +213,53 @@ def test_the_host_removes_bob_whose_token_dies_and_whose_votes_are_withdrawn():
     assert list(Vote.objects.values_list("user_id", flat=True)) == ["alice"]
     item.refresh_from_db()
     assert (item.upvotes, item.downvotes, item.vote_score) == (1, 0, 1)
-    assert [e.type for e in events(setup.room)[-2:]] == ["vote_update", "member_update"]
-    assert events(setup.room)[-1].payload["action"] == "removed"
+    # His vote is withdrawn first, so the counts others see stay true; then he goes.
+    assert events == [
+        {
+            "type": "vote_update",
+            "user_id": "bob",
+            "vote": None,
+            "item_id": item.pk,
+            "upvotes": 1,
+            "downvotes": 0,
+            "vote_score": 1,
+        },
+        {"type": "member_update", "action": "removed", "member": bob, "members": [alice]},
+    ]
 
 
 @pytest.mark.django_db
 def test_bob_may_remove_himself():
     setup = make_room("alice", "bob")
+    alice, bob = members_of(setup)
 
-    response = setup.client("bob").delete(f"/api/rooms/{setup.room.pk}/members/bob")
+    with recorded(setup.room) as events:
+        response = setup.client("bob").delete(f"/api/rooms/{setup.room.pk}/members/bob")
 
     assert response.status_code == 204
     assert list(Member.objects.values_list("user_id", flat=True)) == ["alice"]
+    assert events == [
+        {"type": "member_update", "action": "removed", "member": bob, "members": [alice]}
+    ]
+
+
+@pytest.mark.django_db
+def test_a_moderator_removing_the_host_hands_the_room_to_the_longest_standing_member():
+    setup = make_room("alice", "bob", "carol")
+    alice, bob, carol = members_of(setup)
+
+    with recorded(setup.room) as events:
+        member_remove(room=setup.room, by=None, user_id="alice")
+
+    assert Member.objects.get(is_host=True).user_id == "bob"
+    assert events == [
+        {
+            "type": "member_update",
+            "action": "removed",
+            "member": alice,
+            "members": [{**bob, "is_host": True}, carol],
+        }
+    ]
 
 
 @pytest.mark.django_db

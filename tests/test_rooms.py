@@ -19,6 +19,7 @@ from rooms.services import (
     room_create,
 )
 from rooms.tokens import member_from_token
+from tests.events import recorded, room_events
 from tests.factories import client_for, make_room
 from voting.models import Vote
 from watchqueue_site.models import RoomEvent
@@ -56,11 +57,6 @@ def join(code: str, address: str = "127.0.0.1", token: str | None = None, **body
     )
 
 
-def events(room: Room, type: str | None = None) -> list[RoomEvent]:
-    rows = RoomEvent.objects.filter(room_id=room.pk).order_by("seq")
-    return list(rows.filter(type=type) if type else rows)
-
-
 def members_by_id(body: dict) -> dict[str, dict]:
     return {m["user_id"]: m for m in body["members"]}
 
@@ -90,6 +86,15 @@ def test_creating_the_seed_room_makes_alice_the_claimed_host_and_lists_bob():
     assert list(members) == ["alice", "bob"]
     assert fields(members["bob"], "avatar", "is_host", "claimed") == ("🐻", False, False)
     assert member_from_token(body["token"]).user_id == "alice"
+
+
+@pytest.mark.django_db
+def test_creating_a_room_records_no_event():
+    body = create(SEED_PAYLOAD)
+
+    room = Room.objects.get(pk=body["room"]["id"])
+    assert (room.event_seq, body["room"]["event_seq"]) == (0, 0)
+    assert room_events(room) == []
 
 
 @pytest.mark.django_db
@@ -135,6 +140,16 @@ def test_a_member_without_user_id_gets_one_made_from_the_name():
     assert body["member"]["user_id"] == ids[0] == "alice-smith"
     assert ids[1] == "sam"
     assert ids[2].startswith("sam-")
+
+
+@pytest.mark.django_db
+def test_a_name_made_id_never_takes_an_explicit_id_listed_later():
+    body = create({"name": "R", "members": [{"name": "Bob"}, {"user_id": "bob", "name": "X"}]})
+
+    ids = [m["user_id"] for m in body["room"]["members"]]
+    assert ids[1] == "bob"
+    assert ids[0] != "bob"
+    assert ids[0].startswith("bob-")
 
 
 @pytest.mark.django_db
@@ -211,27 +226,46 @@ def test_creating_and_looking_up_ignore_a_stale_or_garbage_token():
 def test_joining_with_a_lower_case_code_adds_a_claimed_member():
     room, _ = seed_room()
 
-    response = join(room.code.lower(), user_id="carol", name="Carol", avatar="🐼")
+    with recorded(room) as events:
+        response = join(room.code.lower(), user_id="carol", name="Carol", avatar="🐼")
 
     assert response.status_code == 200
     body = response.json()
     assert (body["member"]["user_id"], body["member"]["claimed"]) == ("carol", True)
     assert member_from_token(body["token"]).user_id == "carol"
     assert Member.objects.get(room=room, user_id="carol").claimed
-    assert events(room, "member_update")[-1].payload["action"] == "joined"
+    assert list(members_by_id(body["room"])) == ["alice", "bob", "carol"]
+    assert events == [
+        {
+            "type": "member_update",
+            "action": "joined",
+            "member": body["member"],
+            "members": body["room"]["members"],
+        }
+    ]
 
 
 @pytest.mark.django_db
 def test_joining_as_a_listed_user_id_claims_that_place():
     room, _ = seed_room()
 
-    response = join(room.code, user_id="bob", name="Bobby")
+    with recorded(room) as events:
+        response = join(room.code, user_id="bob", name="Bobby")
 
     assert response.status_code == 200
-    assert response.json()["member"]["claimed"] is True
-    assert members_by_id(response.json()["room"])["bob"]["name"] == "Bobby"
+    body = response.json()
+    assert body["member"]["claimed"] is True
+    assert members_by_id(body["room"])["bob"]["name"] == "Bobby"
     assert Member.objects.filter(room=room).count() == 2
     assert Member.objects.get(room=room, user_id="bob").claimed
+    assert events == [
+        {
+            "type": "member_update",
+            "action": "joined",
+            "member": body["member"],
+            "members": body["room"]["members"],
+        }
+    ]
 
 
 @pytest.mark.django_db
@@ -252,13 +286,23 @@ def test_rejoining_with_ones_own_token_returns_the_same_member():
     room, token = seed_room()
     alice = Member.objects.get(room=room, user_id="alice")
 
-    response = join(room.code, token=token, user_id="alice", name="Alice")
+    with recorded(room) as events:
+        response = join(room.code, token=token, user_id="alice", name="Alice")
 
     assert response.status_code == 200
-    assert fields(response.json()["member"], "user_id", "is_host") == ("alice", True)
-    assert member_from_token(response.json()["token"]).pk == alice.pk
+    body = response.json()
+    assert fields(body["member"], "user_id", "is_host") == ("alice", True)
+    assert member_from_token(body["token"]).pk == alice.pk
     assert member_from_token(token).pk == alice.pk
     assert Member.objects.filter(room=room).count() == 2
+    assert events == [
+        {
+            "type": "member_update",
+            "action": "rejoined",
+            "member": body["member"],
+            "members": body["room"]["members"],
+        }
+    ]
 
 
 @pytest.mark.django_db
@@ -312,15 +356,18 @@ def test_two_people_claiming_one_listed_place_at_once_leave_one_winner():
             connection.close()
 
     threads = [threading.Thread(target=claim, args=(n,)) for n in ("Bob one", "Bob two")]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    with recorded(room) as events:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
 
     assert sorted(statuses) == [200, 409]
-    assert Member.objects.filter(room=room, user_id="bob", claimed=True).count() == 1
+    bob = Member.objects.get(room=room, user_id="bob", claimed=True)
     assert Member.objects.filter(room=room).count() == 2
-    assert len(events(room, "member_update")) == 1
+    [event] = events
+    assert (event["type"], event["action"]) == ("member_update", "joined")
+    assert (event["member"]["user_id"], event["member"]["name"]) == ("bob", bob.name)
 
 
 # Rate limit on failed joins

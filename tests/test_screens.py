@@ -9,7 +9,8 @@ from rooms.ratelimit import TOO_MANY_FAILURES
 from rooms.services import room_delete
 from rooms.tokens import Screen, reader_from_token, screen_token
 from selection.services import selection_make
-from tests.factories import client_for, events_since, make_room, seq_now
+from tests.events import recorded
+from tests.factories import client_for, make_room, seq_now
 from voting.services import round_start, vote_cast
 
 
@@ -35,10 +36,10 @@ def test_the_join_code_opens_a_screen_whatever_its_case_and_spacing(room):
 
 
 def test_a_screen_is_not_a_member_and_records_nothing(room):
-    since = seq_now(room.room)
-    open_screen(room.room.code)
+    with recorded(room.room) as events:
+        open_screen(room.room.code)
     assert Member.objects.filter(room=room.room).count() == 2
-    assert events_since(room.room, since) == []
+    assert events == []
 
 
 def test_an_unknown_code_is_a_404_and_counts_as_a_failed_attempt(db, settings):

@@ -1,4 +1,5 @@
-"""Tests for the pure selection algorithms: choices, reasons, tie rules, fairness."""
+"""Picking what to watch: the pure algorithms (choices, reasons, tie rules, fairness), then
+the pick made through the API and the event it records."""
 
 import json
 import math
@@ -8,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from selection import services
 from selection.algorithms import (
     MODES,
     Candidate,
@@ -20,6 +22,9 @@ from selection.algorithms import (
     select,
     weighted_random,
 )
+from selection.models import Selection
+from tests.events import recorded
+from tests.factories import make_room
 
 EVENING = datetime(2024, 5, 17, 19, 0, tzinfo=UTC)
 DRAWS = 20_000
@@ -330,3 +335,88 @@ class TestSelect:
         history = [watched("ann", 1), watched("bob", 2)]
         reason = select(mode, field, history, 5).reason
         assert json.loads(json.dumps(reason)) == reason
+
+
+# Picking through the API: the mode from the room, the query or the body, and the event
+
+
+def pick(setup, query: str = "", body: dict | None = None, user_id: str = "alice"):
+    url = f"/api/queue/room/{setup.room.pk}/select{query}"
+    return setup.client(user_id).post(url, body, format="json")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("query", "body", "mode"),
+    [
+        ("", None, "weighted_random"),
+        ("?mode=highest_votes", None, "highest_votes"),
+        ("", {"mode": "round_robin"}, "round_robin"),
+    ],
+)
+def test_the_pick_uses_the_rooms_mode_unless_the_query_or_body_names_one(query, body, mode):
+    setup = make_room("alice", "bob")
+    setup.add_item("Inception")
+    response = pick(setup, query, body)
+    assert response.status_code == 201
+    assert response.json()["mode"] == mode
+    assert Selection.objects.get().mode == mode
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("query", "body", "given"),
+    [("?mode=coin_flip", None, "coin_flip"), ("", {"mode": "coin"}, "coin")],
+)
+def test_an_unknown_mode_anywhere_is_a_400_and_picks_nothing(query, body, given):
+    setup = make_room("alice", "bob")
+    setup.add_item("Inception")
+    with recorded(setup.room) as events:
+        response = pick(setup, query, body)
+    assert response.status_code == 400
+    assert response.json()["fields"] == {"mode": [f'"{given}" is not a valid choice.']}
+    assert not Selection.objects.exists()
+    assert events == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("user_id", ["alice", "bob"], ids=["host", "member"])
+def test_the_host_or_a_member_picks_and_the_room_is_told_the_pick_and_its_reason(trio, user_id):
+    setup, _ = trio
+    item = setup.add_item("Inception", by="bob")
+    with recorded(setup.room) as events:
+        response = pick(setup, "?mode=highest_votes", user_id=user_id)
+    assert response.status_code == 201
+    picked = response.json()
+    assert (picked["item_id"], picked["selected_by"], picked["round_id"]) == (
+        item.pk,
+        user_id,
+        None,
+    )
+    assert picked["reason"]["tied"] == [item.pk]
+    assert picked["item"]["title"] == "Inception"
+    assert events == [{"type": "selection", "selection": picked}]
+
+
+@pytest.mark.django_db
+def test_an_outsider_cannot_pick_in_a_room_and_nothing_is_recorded(trio):
+    setup, other = trio
+    setup.add_item("Inception")
+    with recorded(setup.room) as events:
+        response = other.client("mallory").post(f"/api/queue/room/{setup.room.pk}/select")
+    assert (response.status_code, response.json()["error"]) == (403, "forbidden")
+    assert not Selection.objects.exists()
+    assert events == []
+
+
+@pytest.mark.django_db
+def test_a_pick_from_an_empty_queue_is_a_409_that_records_nothing(trio):
+    setup, _ = trio
+    with recorded(setup.room) as events:
+        response = pick(setup, user_id="bob")
+    assert (response.status_code, response.json()) == (
+        409,
+        {"error": "empty_queue", "detail": services.EMPTY_QUEUE},
+    )
+    assert not Selection.objects.exists()
+    assert events == []
