@@ -16,7 +16,7 @@ from django.conf import settings
 
 from queues.serializers import QueueAddSerializer
 from queues.services import ADD_AS_SELF_ONLY, queue_item_add
-from realtime.feed import Lagging, feed
+from realtime.feed import Lagging, feed, parse_seq
 from realtime.presence import presence_enter, presence_leave, presence_online
 from rooms.models import Member
 from rooms.services import room_get
@@ -81,10 +81,8 @@ class RoomConsumer(AsyncWebsocketConsumer):
             await self.close(code=CLOSE_FORBIDDEN)
             return
         self.member = member
-        since = query.get("since")
-        self.subscriber, complete = await feed.subscribe(
-            self.room_id, since=int(since) if since and since.isdigit() else None
-        )
+        since = parse_seq(query.get("since"))
+        self.subscriber, complete = await feed.subscribe(self.room_id, since=since)
         await self.accept()
         if not complete:
             await self._send({"type": "resync", "room_id": self.room_id, "reason": RESYNC_BEHIND})

@@ -22,6 +22,7 @@ import contextlib
 import contextvars
 import json
 import logging
+import re
 from collections.abc import Callable, Coroutine, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -58,6 +59,18 @@ class Message:
             seq=data["seq"],
             text=json.dumps(data, separators=(",", ":"), ensure_ascii=False),
         )
+
+
+_SEQ = re.compile(r"[0-9]{1,18}")
+
+
+def parse_seq(raw: str | None) -> int | None:
+    """An event number a client sent (`?since=`, `Last-Event-ID`), or None for anything but
+    plain ASCII digits: `str.isdigit()` and `int()` accept other scripts' digits, signs,
+    spaces and underscores."""
+    if raw is None or not _SEQ.fullmatch(raw):
+        return None
+    return int(raw)
 
 
 class Lagging(Exception):

@@ -28,7 +28,7 @@ from drf_spectacular.utils import (
 from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 
-from realtime.feed import Lagging, Subscriber, feed
+from realtime.feed import Lagging, Subscriber, feed, parse_seq
 from rooms.auth import require_reader
 from rooms.services import room_get
 from watchqueue_site.api import JSONErrorsMixin
@@ -72,10 +72,7 @@ def _resync(room_id: str, reason: str) -> str:
 
 def _since(request: Request) -> int | None:
     raw = request.headers.get("Last-Event-ID") or request.query_params.get("last_event_id")
-    try:
-        return int(raw) if raw is not None else None
-    except ValueError:
-        return None
+    return parse_seq(raw)
 
 
 async def _stream(subscriber: Subscriber, complete: bool) -> AsyncIterator[str]:

@@ -8,7 +8,7 @@ from asgiref.testing import ApplicationCommunicator
 from channels.testing import WebsocketCommunicator
 
 from realtime.consumers import CLOSE_FORBIDDEN, CLOSE_UNAUTHORIZED
-from realtime.feed import feed
+from realtime.feed import feed, parse_seq
 from tests.factories import make_room
 from voting.models import Vote
 from watchqueue_site.asgi import application
@@ -124,3 +124,33 @@ def test_a_thousand_sse_clients_coming_and_going_leave_no_task_or_subscription_b
     assert answers == {(200, b"retry: 3000\n\n")}
     assert left == set()
     assert subscribers == 0
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("since", ["%C2%B2", "%D9%A3", "-1", "%201", "1_0", "9" * 40])
+def test_a_since_that_is_not_plain_digits_is_ignored_not_a_server_error(since):
+    setup = make_room("alice", "bob")
+    setup.add_item("Heat")
+
+    async def scenario():
+        communicator = WebsocketCommunicator(
+            application,
+            f"/ws/{setup.room.pk}/bob?token={setup.tokens['bob']}&since={since}",
+        )
+        connected, _ = await communicator.connect()
+        first = json.loads(await communicator.receive_from(timeout=3))
+        await communicator.disconnect()
+        await feed.stop()
+        return connected, first["type"]
+
+    # Connected, with nothing replayed from a number it could not read: the presence list
+    # (and the user_joined it records) is what comes first.
+    assert asyncio.run(scenario()) in ((True, "user_joined"), (True, "presence"))
+
+
+@pytest.mark.parametrize(
+    ("raw", "seq"),
+    [("0", 0), ("42", 42), ("²", None), ("٣", None), ("-1", None), (" 1", None), ("", None)],
+)
+def test_only_plain_ascii_digits_are_an_event_number(raw, seq):
+    assert parse_seq(raw) == seq
