@@ -7,7 +7,7 @@ from rooms.serializers import UserIdField
 from selection.models import Selection
 from voting.models import Vote, VoteValue, VotingRound
 from watchqueue_site.fields import IdField, StrictChoiceField, StrictIntegerField, StrictSerializer
-from watchqueue_site.output import FrozenModelSerializer
+from watchqueue_site.speedups.serializers import FrozenModelSerializer
 
 # Output
 

