@@ -143,11 +143,17 @@ else:
     # The speed-ups keep connections in a pool between requests. Off, Django's own backend: each
     # request opens and closes its own connection (Django's own handler runs each request in a
     # thread of its own, and a connection kept open there would be left behind by every one).
-    sqlite_engine = "watchqueue_site.speedups.sqlite" if SPEEDUPS else "django.db.backends.sqlite3"
+    # SQLITE_POOL=false keeps the speed-ups but Django's own persistent connections instead of
+    # the pool, for bench/rest.py to compare the two.
+    sqlite_pool = SPEEDUPS and envbool("SQLITE_POOL", True)
+    sqlite_persistent = SPEEDUPS and not sqlite_pool
     DATABASES = {
         "default": {
-            "ENGINE": sqlite_engine,
-            "CONN_MAX_AGE": 0,
+            "ENGINE": (
+                "watchqueue_site.speedups.sqlite" if sqlite_pool else "django.db.backends.sqlite3"
+            ),
+            "CONN_MAX_AGE": None if sqlite_persistent else 0,
+            "CONN_HEALTH_CHECKS": sqlite_persistent,
             "NAME": SQLITE_PATH,
             "OPTIONS": {
                 # IMMEDIATE takes the write lock when a transaction starts, so two writers queue
