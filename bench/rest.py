@@ -10,9 +10,7 @@ SECONDS and prints votes/s and the p50 and p99 latency of a vote. The server sto
 The load comes from wrk with a Lua script when wrk is installed (Debian's `wrk` package), from a
 Python loop otherwise. Variants, set through the environment the server's settings read:
 
-    speedups       SPEEDUPS=true: every speed-up, SQLite connections kept in a pool
-    conn_max_age   the speed-ups, but Django's own persistent connections instead of the pool
-                   (SQLITE_POOL=false: CONN_MAX_AGE=None, CONN_HEALTH_CHECKS=True)
+    speedups       SPEEDUPS=true: every speed-up (watchqueue_site/speedups/)
     stock          SPEEDUPS=false: Django's stock path
 
 With --rounds N the variants run one after another N times, so that a machine busy with other
@@ -44,8 +42,7 @@ sys.path.insert(0, str(ROOT))
 from tests.live_server import daphne, migrate, server_env  # noqa: E402
 
 VARIANTS = {
-    "speedups": {"SPEEDUPS": "true", "SQLITE_POOL": "true"},
-    "conn_max_age": {"SPEEDUPS": "true", "SQLITE_POOL": "false"},
+    "speedups": {"SPEEDUPS": "true"},
     "stock": {"SPEEDUPS": "false"},
 }
 

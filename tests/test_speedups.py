@@ -3,7 +3,6 @@ correct, and `SPEEDUPS=false` for giving Django's stock path."""
 
 import asyncio
 import json
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -25,7 +24,6 @@ from tests.factories import make_room
 from tests.live_server import ROOT, server_env
 from watchqueue_site.speedups.asgi import OneThreadASGIHandler
 from watchqueue_site.speedups.serializers import FrozenModelSerializer
-from watchqueue_site.speedups.sqlite import base as sqlite_backend
 
 # Requests' sync code runs on one thread, in one hop
 
@@ -33,8 +31,18 @@ from watchqueue_site.speedups.sqlite import base as sqlite_backend
 seen_threads: list[threading.Thread] = []
 
 
+# The database connections the views of this module's URLs used, for those that used one.
+seen_connections: list[object] = []
+
+
 def _sync_view(request: HttpRequest) -> HttpResponse:
     seen_threads.append(threading.current_thread())
+    return HttpResponse()
+
+
+def _database_view(request: HttpRequest) -> HttpResponse:
+    connection.ensure_connection()
+    seen_connections.append(connection.connection)
     return HttpResponse()
 
 
@@ -46,6 +54,7 @@ async def _async_view(request: HttpRequest) -> HttpResponse:
 urlpatterns = [
     path("speedups/sync", _sync_view),
     path("speedups/async", _async_view),
+    path("speedups/database", _database_view),
 ]
 
 
@@ -87,7 +96,12 @@ def _threads_of(handler_class: type[ASGIHandler], *paths: str) -> list[threading
     return list(seen_threads)
 
 
-def test_every_requests_sync_code_runs_on_one_long_lived_thread():
+# The tests that make requests through the one-thread handler ask for the database: the request
+# signals look at that thread's connection, which another test may have left open, as the
+# speed-ups do between requests.
+
+
+def test_every_requests_sync_code_runs_on_one_long_lived_thread(transactional_db):
     first, second, third = _threads_of(
         OneThreadASGIHandler, "/speedups/sync", "/speedups/sync", "/speedups/sync"
     )
@@ -95,9 +109,17 @@ def test_every_requests_sync_code_runs_on_one_long_lived_thread():
     assert first is not threading.current_thread()
 
 
-def test_an_async_view_runs_on_the_event_loop_not_on_the_requests_thread():
+def test_an_async_view_runs_on_the_event_loop_not_on_the_requests_thread(transactional_db):
     (view,) = _threads_of(OneThreadASGIHandler, "/speedups/async")
     assert view is threading.current_thread()
+
+
+@pytest.mark.sqlite_only
+def test_requests_share_one_database_connection_kept_open_between_them(transactional_db):
+    seen_connections.clear()
+    _threads_of(OneThreadASGIHandler, "/speedups/database", "/speedups/database")
+    first, second = seen_connections
+    assert first is second
 
 
 def test_djangos_own_handler_gives_each_request_a_thread_of_its_own():
@@ -177,10 +199,10 @@ def test_with_speedups_off_http_goes_through_djangos_own_handler_and_middleware(
 
 
 @pytest.mark.sqlite_only
-def test_with_speedups_off_each_request_has_a_connection_from_djangos_own_sqlite_backend(site):
-    assert site["off"]["engine"] == "django.db.backends.sqlite3"
+def test_with_speedups_off_each_request_opens_and_closes_its_own_database_connection(site):
+    assert site["off"]["engine"] == site["on"]["engine"] == "django.db.backends.sqlite3"
     assert site["off"]["conn_max_age"] == 0
-    assert site["on"]["engine"] == "watchqueue_site.speedups.sqlite"
+    assert site["on"]["conn_max_age"] is None
 
 
 def test_with_speedups_off_output_serializers_build_their_fields_like_drfs(site):
@@ -252,96 +274,3 @@ def test_a_serializer_that_calls_itself_cannot_be_frozen():
 
     with pytest.raises(ImproperlyConfigured, match=r"Calls\.extra"):
         _ = Calls(Member(user_id="a")).data
-
-
-# The SQLite connection pool
-
-
-@pytest.fixture
-def pool():
-    return sqlite_backend._Pool()
-
-
-def _open(path) -> sqlite3.Connection:
-    conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-    conn.execute("CREATE TABLE IF NOT EXISTS t (x INTEGER)")
-    return conn
-
-
-@pytest.mark.sqlite_only
-def test_a_returned_connection_is_handed_out_again_for_the_same_database_only(pool, tmp_path):
-    first, second = str(tmp_path / "a.db"), str(tmp_path / "b.db")
-    conn = _open(first)
-    pool.give(first, conn)
-    assert pool.take(second) is None
-    assert pool.take(first) is conn
-    assert pool.take(first) is None
-
-
-@pytest.mark.sqlite_only
-def test_a_transaction_left_open_is_rolled_back_before_the_connection_is_reused(pool, tmp_path):
-    path = str(tmp_path / "a.db")
-    conn = _open(path)
-    conn.execute("BEGIN")
-    conn.execute("INSERT INTO t VALUES (1)")
-    pool.give(path, conn)
-    reused = pool.take(path)
-    assert not reused.in_transaction
-    assert reused.execute("SELECT count(*) FROM t").fetchone() == (0,)
-
-
-@pytest.mark.sqlite_only
-def test_the_pool_keeps_at_most_its_size_and_closes_the_rest(pool, tmp_path):
-    path = str(tmp_path / "a.db")
-    conns = [_open(path) for _ in range(sqlite_backend.POOL_SIZE + 2)]
-    for conn in conns:
-        pool.give(path, conn)
-    with pytest.raises(sqlite3.ProgrammingError):
-        conns[-1].execute("SELECT 1")
-    kept = [pool.take(path) for _ in range(sqlite_backend.POOL_SIZE + 1)]
-    assert kept[-1] is None
-    assert all(kept[:-1])
-
-
-@pytest.mark.sqlite_only
-def test_a_broken_connection_is_closed_instead_of_pooled(pool, tmp_path):
-    path = str(tmp_path / "a.db")
-    conn = _open(path)
-    conn.close()
-    pool.give(path, conn)
-    assert pool.take(path) is None
-
-
-@pytest.mark.sqlite_only
-def test_draining_closes_every_idle_connection(pool, tmp_path):
-    path = str(tmp_path / "a.db")
-    conns = [_open(path) for _ in range(3)]
-    for conn in conns:
-        pool.give(path, conn)
-    pool.drain(path)
-    assert pool.take(path) is None
-    for conn in conns:
-        with pytest.raises(sqlite3.ProgrammingError):
-            conn.execute("SELECT 1")
-
-
-@pytest.mark.sqlite_only
-@pytest.mark.django_db(transaction=True)
-def test_django_reconnects_to_the_pooled_connection_from_another_thread():
-    connection.ensure_connection()
-    raw = connection.connection
-    connection.close()
-    seen = {}
-
-    def other_thread():
-        from django.db import connection as thread_connection
-
-        thread_connection.ensure_connection()
-        seen["raw"] = thread_connection.connection
-        seen["count"] = Member.objects.count()
-        thread_connection.close()
-
-    thread = threading.Thread(target=other_thread)
-    thread.start()
-    thread.join()
-    assert seen == {"raw": raw, "count": 0}
