@@ -191,6 +191,19 @@ def site(tmp_path_factory):
     return {"on": run("true"), "off": run("false")}
 
 
+def test_a_speedups_value_that_is_not_true_or_false_stops_the_server_naming_it(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=server_env(tmp_path, SPEEDUPS="fast"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "SPEEDUPS must be true or false, not 'fast'" in result.stderr
+
+
 def test_with_speedups_off_http_goes_through_djangos_own_handler_and_middleware(site):
     assert site["off"]["handler"] == "django.core.handlers.asgi.ASGIHandler"
     assert site["off"]["static"] == "whitenoise.middleware.WhiteNoiseMiddleware"
