@@ -18,6 +18,8 @@ work slows them alike, and each variant's median round is reported too.
 
     python bench/rest.py                                    # every variant, 20 s each
     python bench/rest.py --variants speedups,stock --seconds 30 --rounds 3
+
+The README's Performance section has the figures, and the machine and conditions they are from.
 """
 
 import argparse

@@ -7,10 +7,13 @@ wait on each other's write lock in the busy handler's sleeps of 1 to 100 ms. It 
 sync middleware chain in async mode, hopping from the thread to the event loop and back to
 reach a sync view.
 
-Bought, with the SQLite connections kept open (`settings.DATABASES`): bench/realtime.py at 60
-votes/s went from a p50 of 456 ms to 17 ms; with the collector tuned (`speedups.gc`), at 100
-votes/s from a p99 to the room's last client of 313 ms to 27 ms, where it had fallen behind
-(p50 5.2 s, p99 22 s) before. bench/rest.py compares it with Django's own handler in one run.
+Bought, with the SQLite connection it lets stay open and the other speed-ups (of which the
+serializers are about 0.4 ms a vote), against `SPEEDUPS=false`, on a 2-core machine that also
+runs the load: bench/rest.py, one vote at a time, p50 7.9 ms -> 3.8 ms and p99 35 -> 8.6 ms;
+20 connections, 114 -> 225 votes/s and p99 3.0 s -> 122 ms. bench/realtime.py, 1,000 clients
+at 100 votes/s: p99 to the room's last client 156-193 ms -> 15 ms. When it came in: at 60
+votes/s a p50 of 456 ms -> 17 ms; at 100 votes/s, with the collector tuned and a leaner vote,
+from falling behind (p50 5.2 s, p99 22 s) to a p99 of 24-38 ms.
 
 Can go when Django's handler runs a request's sync code without a thread of its own per
 request, or when the views and the ORM calls they make are async: compare with bench/rest.py
