@@ -4,7 +4,7 @@ from rest_framework import serializers
 from history.models import NOTE_MAX, RATING_MAX, RATING_MIN, Rating, WatchEntry
 from selection.serializers import SelectionSerializer
 from watchqueue_site.fields import StrictCharField, StrictIntegerField, StrictSerializer
-from watchqueue_site.output import FrozenModelSerializer
+from watchqueue_site.speedups.serializers import FrozenModelSerializer
 
 # Output
 

@@ -9,7 +9,7 @@ from watchqueue_site.fields import (
     StrictIntegerField,
     StrictSerializer,
 )
-from watchqueue_site.output import FrozenModelSerializer
+from watchqueue_site.speedups.serializers import FrozenModelSerializer
 
 # Output
 

@@ -22,7 +22,7 @@ from watchqueue_site.fields import (
     StrictIntegerField,
     StrictSerializer,
 )
-from watchqueue_site.output import FrozenModelSerializer
+from watchqueue_site.speedups.serializers import FrozenModelSerializer
 
 USER_ID_PATTERN = re.compile(rf"^[A-Za-z0-9][A-Za-z0-9_.-]{{0,{USER_ID_MAX - 1}}}$")
 USER_ID_HELP = "Letters, digits, '.', '_' and '-', starting with a letter or digit."

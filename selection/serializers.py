@@ -4,7 +4,7 @@ from queues.serializers import QueueItemSerializer
 from rooms.models import SelectionMode
 from selection.models import Selection
 from watchqueue_site.fields import StrictChoiceField, StrictSerializer
-from watchqueue_site.output import FrozenModelSerializer
+from watchqueue_site.speedups.serializers import FrozenModelSerializer
 
 
 class SelectionSerializer(FrozenModelSerializer):

@@ -1,4 +1,5 @@
-"""The room consumer in-process, through Channels' communicator."""
+"""The room consumer in-process, through Channels' communicator, on the app's protocol routes
+(without `server_started`, which would start the jobs' tick in each test's event loop)."""
 
 import asyncio
 import json
@@ -11,12 +12,12 @@ from realtime.consumers import CLOSE_FORBIDDEN, CLOSE_UNAUTHORIZED
 from realtime.feed import feed, parse_seq
 from tests.factories import make_room
 from voting.models import Vote
-from watchqueue_site.asgi import application
+from watchqueue_site.asgi import protocols
 
 
 def _communicator(room_id: str, user_id: str, token: str | None) -> WebsocketCommunicator:
     query = f"?token={token}" if token else ""
-    return WebsocketCommunicator(application, f"/ws/{room_id}/{user_id}{query}")
+    return WebsocketCommunicator(protocols, f"/ws/{room_id}/{user_id}{query}")
 
 
 async def _until(communicator: WebsocketCommunicator, type: str) -> dict:
@@ -102,7 +103,7 @@ def test_a_thousand_sse_clients_coming_and_going_leave_no_task_or_subscription_b
     }
 
     async def cycle():
-        client = ApplicationCommunicator(application, scope)
+        client = ApplicationCommunicator(protocols, scope)
         await client.send_input({"type": "http.request", "body": b"", "more_body": False})
         start = await client.receive_output(timeout=5)
         first = await client.receive_output(timeout=5)
@@ -134,7 +135,7 @@ def test_a_since_that_is_not_plain_digits_is_ignored_not_a_server_error(since):
 
     async def scenario():
         communicator = WebsocketCommunicator(
-            application,
+            protocols,
             f"/ws/{setup.room.pk}/bob?token={setup.tokens['bob']}&since={since}",
         )
         connected, _ = await communicator.connect()

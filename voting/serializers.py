@@ -7,7 +7,7 @@ from rooms.models import VOTING_DURATION_MAX, VOTING_DURATION_MIN
 from rooms.serializers import UserIdField
 from voting.models import Vote, VoteValue, VotingRound
 from watchqueue_site.fields import IdField, StrictChoiceField, StrictIntegerField, StrictSerializer
-from watchqueue_site.output import FrozenModelSerializer
+from watchqueue_site.speedups.serializers import FrozenModelSerializer
 
 # Output
 
