@@ -12,6 +12,9 @@ from queues.models import QueueItem
 from queues.services import queue_item_add
 from rooms.models import Member, Room
 from rooms.services import room_create, room_join
+from selection.models import Selection
+from voting.models import Vote, VotingRound
+from watchqueue_site.models import RoomEvent
 
 
 @dataclass
@@ -85,3 +88,24 @@ def race(n: int, work) -> list[tuple[str, object]]:
         thread.join(timeout=60)
     assert not any(thread.is_alive() for thread in threads)
     return results
+
+
+def refusal(response) -> tuple[int, str, str]:
+    """An API refusal as (status, error code, sentence)."""
+    return response.status_code, response.json()["error"], response.json()["detail"]
+
+
+def pick(body: dict, *keys: str) -> tuple:
+    """The values of `keys` in an API answer, in order."""
+    return tuple(body[key] for key in keys)
+
+
+def votes_rounds_and_picks() -> tuple[int, int, int, int]:
+    """How many votes, events, voting rounds and picks there are: what a refused write must
+    leave as it was."""
+    return (
+        Vote.objects.count(),
+        RoomEvent.objects.count(),
+        VotingRound.objects.count(),
+        Selection.objects.count(),
+    )

@@ -12,7 +12,7 @@ from queues.services import ALREADY_WATCHED
 from rooms.auth import OTHER_ROOM
 from rooms.models import Room
 from tests.events import recorded, room_events
-from tests.factories import client_for, make_room
+from tests.factories import client_for, make_room, refusal
 from watchqueue_site.models import RoomEvent
 
 UNKNOWN_ID = "0" * 24
@@ -20,10 +20,6 @@ UNKNOWN_ID = "0" * 24
 
 def written() -> tuple[int, int, int]:
     return WatchEntry.objects.count(), Rating.objects.count(), RoomEvent.objects.count()
-
-
-def refusal(response) -> tuple[int, str, str]:
-    return response.status_code, response.json()["error"], response.json()["detail"]
 
 
 def mark_watched(client, item: QueueItem):

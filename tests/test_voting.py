@@ -12,33 +12,14 @@ from queues.models import QueueItem
 from queues.services import item_get
 from rooms.models import Member
 from rooms.services import member_remove
-from selection.models import Selection
 from tests.events import recorded
-from tests.factories import client_for, make_room
+from tests.factories import client_for, make_room, pick, refusal, votes_rounds_and_picks
 from tests.factories import race as shared_race
 from voting import services
-from voting.models import Vote, VotingRound
+from voting.models import Vote
 from watchqueue_site.errors import NotFound, Unauthenticated
-from watchqueue_site.models import RoomEvent
 
 FRIENDS = [f"friend{n}" for n in range(10)]
-
-
-def written() -> tuple[int, int, int, int]:
-    return (
-        Vote.objects.count(),
-        RoomEvent.objects.count(),
-        VotingRound.objects.count(),
-        Selection.objects.count(),
-    )
-
-
-def pick(body: dict, *keys: str) -> tuple:
-    return tuple(body[key] for key in keys)
-
-
-def refusal(response) -> tuple[int, str, str]:
-    return response.status_code, response.json()["error"], response.json()["detail"]
 
 
 def counts(item: QueueItem) -> tuple[int, int, int]:
@@ -113,13 +94,13 @@ def test_voting_the_same_way_twice_changes_nothing(trio):
     item = setup.add_item("Inception")
     vote(setup.client("bob"), item, "up")
     stored = Vote.objects.get()
-    before = written()
+    before = votes_rounds_and_picks()
     with recorded(setup.room) as events:
         response = vote(setup.client("bob"), item, "up")
     assert response.status_code == 200
     assert response.json()["item"]["upvotes"] == 1
     assert events == []
-    assert written() == before
+    assert votes_rounds_and_picks() == before
     assert Vote.objects.get().updated_at == stored.updated_at
     assert counts(item) == (1, 0, 1)
 
@@ -129,10 +110,10 @@ def test_a_room_without_revotes_refuses_a_changed_vote_and_writes_nothing():
     setup = make_room("alice", "bob", allow_revotes=False)
     item = setup.add_item("Inception")
     assert vote(setup.client("bob"), item, "up").status_code == 200
-    before = written()
+    before = votes_rounds_and_picks()
     response = vote(setup.client("bob"), item, "down")
     assert refusal(response) == (409, "revotes_disabled", services.REVOTES_DISABLED)
-    assert written() == before
+    assert votes_rounds_and_picks() == before
     assert Vote.objects.get().value == "up"
     assert counts(item) == (1, 0, 1)
 
@@ -141,12 +122,12 @@ def test_a_room_without_revotes_refuses_a_changed_vote_and_writes_nothing():
 def test_nobody_votes_as_someone_else_or_in_another_room(trio):
     setup, other = trio
     item = setup.add_item("Inception")
-    before = written()
+    before = votes_rounds_and_picks()
     as_alice = vote(setup.client("bob"), item, "up", user_id="alice")
     assert (as_alice.status_code, as_alice.json()["detail"]) == (403, services.VOTE_AS_SELF_ONLY)
     assert vote(other.client("mallory"), item, "up").status_code == 403
     assert vote(client_for(None), item, "up").status_code == 401
-    assert written() == before
+    assert votes_rounds_and_picks() == before
 
 
 @pytest.mark.django_db
@@ -193,10 +174,10 @@ def test_withdrawing_a_vote_recounts_and_a_second_withdrawal_is_a_404(trio):
         "downvotes": 1,
         "vote_score": -1,
     }
-    before = written()
+    before = votes_rounds_and_picks()
     again = bob.delete(f"/api/votes/{item.pk}/bob")
     assert (again.status_code, again.json()["detail"]) == (404, services.VOTE_NOT_FOUND)
-    assert written() == before
+    assert votes_rounds_and_picks() == before
 
 
 @pytest.mark.django_db
@@ -205,26 +186,26 @@ def test_a_watched_item_takes_no_more_votes(trio):
     item = setup.add_item("Inception")
     vote(setup.client("bob"), item, "up")
     history_mark_watched(item=item, by=setup.members["alice"])
-    before = written()
+    before = votes_rounds_and_picks()
     for response in (
         vote(setup.client("alice"), item, "up"),
         vote(setup.client("bob"), item, "down"),
         setup.client("bob").delete(f"/api/votes/{item.pk}/bob"),
     ):
         assert refusal(response) == (409, "item_watched", services.ITEM_NOT_VOTABLE)
-    assert written() == before
+    assert votes_rounds_and_picks() == before
 
 
 @pytest.mark.django_db
 def test_a_vote_other_than_up_or_down_is_a_400(trio):
     setup, _ = trio
     item = setup.add_item("Inception")
-    before = written()
+    before = votes_rounds_and_picks()
     response = vote(setup.client("bob"), item, "sideways")
     assert response.status_code == 400
     assert response.json()["error"] == "invalid"
     assert "vote" in response.json()["fields"]
-    assert written() == before
+    assert votes_rounds_and_picks() == before
 
 
 @pytest.mark.django_db

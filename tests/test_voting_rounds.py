@@ -11,27 +11,10 @@ from django.utils.dateparse import parse_datetime
 from rooms.models import Room
 from selection.models import Selection
 from tests.events import recorded
-from tests.factories import client_for, make_room, race
+from tests.factories import client_for, make_room, pick, race, refusal, votes_rounds_and_picks
 from voting import services
-from voting.models import Vote, VotingRound
+from voting.models import VotingRound
 from watchqueue_site.models import RoomEvent
-
-
-def written() -> tuple[int, int, int, int]:
-    return (
-        Vote.objects.count(),
-        RoomEvent.objects.count(),
-        VotingRound.objects.count(),
-        Selection.objects.count(),
-    )
-
-
-def pick(body: dict, *keys: str) -> tuple:
-    return tuple(body[key] for key in keys)
-
-
-def refusal(response) -> tuple[int, str, str]:
-    return response.status_code, response.json()["error"], response.json()["detail"]
 
 
 def round_url(room: Room, end: bool = False) -> str:
@@ -66,22 +49,22 @@ def test_a_round_lasts_the_rooms_voting_duration_unless_the_starter_says_otherwi
 @pytest.mark.parametrize("duration", [9, 3601, 0, "60", None])
 def test_a_round_duration_outside_ten_seconds_to_an_hour_is_a_400(trio, duration):
     setup, _ = trio
-    before = written()
+    before = votes_rounds_and_picks()
     response = start(setup.client("bob"), setup.room, duration_seconds=duration)
     assert response.status_code == 400
     assert "duration_seconds" in response.json()["fields"]
-    assert written() == before
+    assert votes_rounds_and_picks() == before
 
 
 @pytest.mark.django_db
 def test_a_second_round_while_one_is_open_is_refused_and_the_open_one_is_readable(trio):
     setup, _ = trio
     first = start(setup.client("alice"), setup.room, duration_seconds=60).json()
-    before = written()
+    before = votes_rounds_and_picks()
     response = start(setup.client("bob"), setup.room)
     assert refusal(response) == (409, "round_running", services.ROUND_RUNNING)
     assert response.json()["round"]["id"] == first["id"]
-    assert written() == before
+    assert votes_rounds_and_picks() == before
     current = setup.client("bob").get(round_url(setup.room)).json()
     assert pick(current, "id", "status") == (first["id"], "open")
     assert 0 < current["seconds_left"] <= 60
@@ -117,11 +100,11 @@ def test_a_member_cannot_end_a_round_someone_else_started(trio):
     setup, other = trio
     setup.add_item("Inception")
     start(setup.client("alice"), setup.room)
-    before = written()
+    before = votes_rounds_and_picks()
     refused = setup.client("bob").post(round_url(setup.room, end=True))
     assert refusal(refused) == (403, "forbidden", services.ROUND_END_NOT_ALLOWED)
     assert other.client("mallory").post(round_url(setup.room, end=True)).status_code == 403
-    assert written() == before
+    assert votes_rounds_and_picks() == before
     assert VotingRound.objects.get().status == "open"
 
 
@@ -139,10 +122,10 @@ def test_the_starter_ends_their_round_over_an_empty_queue_without_a_pick(trio):
     assert (event["type"], event["selection"]) == ("voting_round_end", None)
     assert events == [{"type": "voting_round_end", "round": body, "selection": None}]
     assert not Selection.objects.exists()
-    before = written()
+    before = votes_rounds_and_picks()
     again = setup.client("bob").post(round_url(setup.room, end=True))
     assert (again.status_code, again.json()["error"]) == (409, "no_round")
-    assert written() == before
+    assert votes_rounds_and_picks() == before
 
 
 @pytest.mark.django_db
@@ -152,12 +135,12 @@ def test_a_closed_round_closed_again_changes_and_records_nothing(trio):
     voting_round = services.round_start(room=setup.room, by=setup.members["alice"])
     assert services.round_close(voting_round) is True
     closed = setup.client("bob").get(round_url(setup.room)).json()
-    before = written()
+    before = votes_rounds_and_picks()
     with recorded(setup.room) as events:
         assert services.round_close(VotingRound.objects.get(pk=voting_round.pk)) is False
         assert services.rounds_close_due(setup.room) == 0
     assert events == []
-    assert written() == before
+    assert votes_rounds_and_picks() == before
     assert setup.client("bob").get(round_url(setup.room)).json() == closed
 
 
