@@ -60,7 +60,7 @@ SECRET_KEY = _secret_key()
 
 INSTALLED_APPS = [
     "daphne",
-    "django.contrib.admin",
+    "watchqueue_site.apps.WatchQueueAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
