@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError
 from django.utils import timezone
 
@@ -21,6 +22,7 @@ NOT_YOURS = "Only whoever added this item, or the host, can change it."
 ADD_AS_SELF_ONLY = "You can only add items as yourself."
 ALREADY_WATCHED = "This item has already been watched."
 EMPTY_TITLE = "The title must not be empty."
+QUEUE_FULL = "The room's queue has its most items ({limit}); remove or watch some first."
 
 EDITABLE_FIELDS = ("title", "media_type", "tmdb_id", "year", "overview")
 
@@ -98,6 +100,7 @@ def queue_item_add(*, room: Room, by: Member, title: str, **fields: Any) -> Queu
         setattr(item, field, value)
     try:
         with atomic():
+            _require_room_for_one_more(room)
             metadata_wanted(item)
             item.save(force_insert=True)
             queue_event(room, "added", item)
@@ -108,6 +111,14 @@ def queue_item_add(*, room: Room, by: Member, title: str, **fields: Any) -> Queu
             None,
         ) from None
     return item
+
+
+def _require_room_for_one_more(room: Room) -> None:
+    """`ROOM_ITEMS_MAX` open (queued or watching) items per room. Counted inside the adding
+    transaction, which also writes the room (its event number), so two adds at once cannot both
+    take the last place."""
+    if QueueItem.objects.filter(room=room).open().count() >= (limit := settings.ROOM_ITEMS_MAX):
+        raise Conflict(QUEUE_FULL.format(limit=limit), code="queue_full")
 
 
 def _require_owner_or_host(item: QueueItem, by: Member | None) -> None:

@@ -1,5 +1,6 @@
 import re
 
+from django.conf import settings
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -140,7 +141,7 @@ class RoomSettingsInSerializer(StrictSerializer):
 
 class RoomCreateSerializer(StrictSerializer):
     name = StrictCharField(max_length=NAME_MAX)
-    members = MemberInSerializer(many=True, min_length=1, max_length=50)
+    members = MemberInSerializer(many=True, min_length=1, max_length=settings.ROOM_MEMBERS_MAX)
     settings = RoomSettingsInSerializer(required=False)
 
     def validate_members(self, members: list[dict]) -> list[dict]:

@@ -7,6 +7,7 @@ management command), who may do what a host may.
 import secrets
 from typing import Any
 
+from django.conf import settings as site_settings
 from django.db import IntegrityError
 from django.utils import timezone
 from django.utils.text import slugify
@@ -16,7 +17,7 @@ from rooms.models import CODE_ALPHABET, CODE_LENGTH, USER_ID_MAX, Member, Room, 
 from rooms.serializers import MemberSerializer, RoomSerializer
 from rooms.tokens import member_token, screen_token
 from watchqueue_site.db import atomic, retry_on_conflict, unique_row
-from watchqueue_site.errors import Conflict, Forbidden, NotFound
+from watchqueue_site.errors import Conflict, Forbidden, Invalid, NotFound
 from watchqueue_site.events import EventType, event_record
 from watchqueue_site.hooks import Hook
 
@@ -29,6 +30,7 @@ MEMBER_NOT_FOUND = "No member with this user_id in this room."
 HOST_ONLY = "Only the room's host can do this."
 HOST_CANNOT_LEAVE = "The host cannot leave the room; delete the room instead."
 REMOVE_OTHERS_HOST_ONLY = "Only the host can remove other members."
+ROOM_FULL = "This room has its most members ({limit}); nobody else can join or be listed."
 
 SETTINGS_FIELDS = ("voting_duration_seconds", "selection_mode", "allow_revotes")
 
@@ -73,12 +75,22 @@ def room_get_by_code(*, code: str, address: str) -> Room:
 
 @retry_on_conflict
 def room_create(
-    *, name: str, members: list[dict[str, Any]], settings: dict[str, Any] | None = None
+    *,
+    name: str,
+    members: list[dict[str, Any]],
+    settings: dict[str, Any] | None = None,
+    address: str | None = None,
 ) -> tuple[Room, Member, str]:
     """Create a room; the first of `members` is its host and gets a token at once.
 
     The others are placeholders that their people claim by joining with the same user_id.
+    A client at `address` creates at most `ROOM_CREATE_RATE` rooms (none for a moderator).
     """
+    if len(members) > (limit := site_settings.ROOM_MEMBERS_MAX):
+        message = ROOM_FULL.format(limit=limit)
+        raise Invalid(message, fields={"members": [message]})
+    if address is not None:
+        ratelimit.room_create_take(address)
     settings = {k: v for k, v in (settings or {}).items() if k in SETTINGS_FIELDS}
     # Explicit user_ids first, so one made from a name never takes an id listed further on.
     taken = {person["user_id"] for person in members if person.get("user_id")}
@@ -208,6 +220,7 @@ def room_join(
                 member = Member.objects.get(pk=existing.pk)
                 action = "rejoined" if existing.claimed else "joined"
             else:
+                _require_room_for_one_more(room)
                 member = Member.objects.create(
                     room=room,
                     user_id=user_id,
@@ -249,6 +262,7 @@ def member_add(
         user_id = _free_user_id(room, name)
     try:
         with atomic():
+            _require_room_for_one_more(room)
             member = Member.objects.create(room=room, user_id=user_id, name=name, avatar=avatar)
             _member_event(room, "added", member)
     except IntegrityError:
@@ -297,6 +311,14 @@ def _member_event(room: Room, action: str, member: Member) -> None:
             "members": _members_payload(room),
         },
     )
+
+
+def _require_room_for_one_more(room: Room) -> None:
+    """`ROOM_MEMBERS_MAX` on every path that adds a member. Counted inside the adding
+    transaction, which also writes the room (its event number), so two adds at once cannot both
+    take the last place: SQLite runs them one after the other, and MongoDB aborts one."""
+    if Member.objects.filter(room=room).count() >= (limit := site_settings.ROOM_MEMBERS_MAX):
+        raise Conflict(ROOM_FULL.format(limit=limit), code="room_full")
 
 
 def _require_host(room: Room, by: Member | None) -> None:

@@ -1,4 +1,4 @@
-from drf_spectacular.utils import OpenApiExample, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -23,15 +23,30 @@ from rooms.serializers import (
     ScreenTokenSerializer,
 )
 from watchqueue_site.api import parse
-from watchqueue_site.schema import BAD_REQUEST, error, responses
+from watchqueue_site.schema import BAD_REQUEST, ErrorSerializer, error, responses
 
 RATE_LIMITED = error(
     "Too many failed join attempts from this address; see Retry-After.",
     "rate_limited",
     "Too many failed join attempts from your address. Try again later.",
 )
-USER_ID_TAKEN = error(
-    "The user_id is taken.", "user_id_taken", "Someone in this room already uses this user_id."
+ROOM_CREATE_LIMITED = error(
+    "Too many rooms created from this address (ROOM_CREATE_RATE); see Retry-After.",
+    "rate_limited",
+    "Too many rooms created from your address. Try again later.",
+)
+USER_ID_TAKEN = OpenApiResponse(
+    ErrorSerializer,
+    description="The user_id is taken, or the room has its most members (`ROOM_MEMBERS_MAX`).",
+    examples=[
+        OpenApiExample(
+            "user_id_taken", value={"error": "user_id_taken", "detail": services.USER_ID_TAKEN}
+        ),
+        OpenApiExample(
+            "room_full",
+            value={"error": "room_full", "detail": services.ROOM_FULL.format(limit=50)},
+        ),
+    ],
 )
 
 CREATE_EXAMPLE = OpenApiExample(
@@ -76,14 +91,17 @@ class RoomCollectionView(APIView):
             "others are places that their people claim by joining with the same `user_id`."
         ),
         request=RoomCreateSerializer,
-        responses={201: RoomWithTokenSerializer, 400: BAD_REQUEST},
+        responses={201: RoomWithTokenSerializer, 400: BAD_REQUEST, 429: ROOM_CREATE_LIMITED},
         examples=[CREATE_EXAMPLE],
         tags=["rooms"],
     )
     def post(self, request: Request) -> Response:
         data = parse(RoomCreateSerializer, request.data)
         room, host, token = services.room_create(
-            name=data["name"], members=data["members"], settings=data.get("settings")
+            name=data["name"],
+            members=data["members"],
+            settings=data.get("settings"),
+            address=client_address(request),
         )
         return Response(_with_token(room, host, token), status=status.HTTP_201_CREATED)
 

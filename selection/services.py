@@ -1,6 +1,11 @@
 """Picking what to watch: load the candidates, run the pure algorithm, record the pick."""
 
+import math
 import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
 
 from queues.models import QueueItem
 from rooms.models import Member, Room, SelectionMode
@@ -10,11 +15,12 @@ from selection.models import Selection
 from selection.serializers import SelectionSerializer
 from voting.models import VotingRound
 from watchqueue_site.db import atomic, retry_on_conflict, unique_row
-from watchqueue_site.errors import Conflict, NotFound
+from watchqueue_site.errors import Conflict, NotFound, RateLimited
 from watchqueue_site.events import EventType, event_record
 from watchqueue_site.hooks import Hook
 
 EMPTY_QUEUE = "The queue has nothing queued to pick from."
+TOO_MANY_PICKS = "This room has picked too often in a short time. Try again in a moment."
 SELECTION_NOT_FOUND = "No selection with this id."
 # Seeds stay below 2**53 so a JavaScript client holds them exactly.
 SEED_BITS = 52
@@ -82,10 +88,29 @@ def selection_for_round(voting_round: VotingRound, by: Member | None) -> dict | 
 def selection_make(*, room: Room, by: Member | None, mode: str | None = None) -> Selection:
     require_open(room)
     with atomic():
+        _require_pick_budget(room)
         selection = selection_record(room=room, mode=mode or room.selection_mode, by=by)
     if selection is None:
         raise Conflict(EMPTY_QUEUE, code="empty_queue")
     return selection
+
+
+def _require_pick_budget(room: Room) -> None:
+    """`PICK_RATE` picks per room, in a sliding window. Picks that end voting rounds count
+    towards it but are never refused (a round ends in its pick), so they do not appear here.
+    Counted inside the picking transaction, which also writes the room (its event number), so
+    two picks at once cannot both take the last place."""
+    limit, period = settings.PICK_RATE
+    now = timezone.now()
+    recent = list(
+        Selection.objects.filter(room=room, created_at__gt=now - timedelta(seconds=period))
+        .order_by("created_at")
+        .values_list("created_at", flat=True)
+    )
+    if len(recent) >= limit:
+        free_at = recent[len(recent) - limit] + timedelta(seconds=period)
+        wait = max(1, math.ceil((free_at - now).total_seconds()))
+        raise RateLimited(TOO_MANY_PICKS, retry_after=wait)
 
 
 def selection_get(selection_id: str) -> Selection:

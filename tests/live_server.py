@@ -48,6 +48,8 @@ def server_env(data_dir: Path, **extra: str) -> dict[str, str]:
         env.setdefault("SECRET_KEY", "test-suite-only-" + "k" * 40)
     else:
         env["MONGODB_URL"] = ""
+    # Every test's rooms come from this one address; the limit's own tests set it themselves.
+    env["ROOM_CREATE_RATE"] = "10000/hour"
     env.update(extra)
     return env
 
@@ -76,13 +78,8 @@ def django_shell(env: dict[str, str], code: str) -> str:
     return done.stdout
 
 
-@contextmanager
-def daphne(
-    env: dict[str, str], *, wait_path: str = "/health", port: int | None = None
-) -> Iterator[str]:
-    """Serve the app with daphne (on `port`, or a free one); yields its base URL once
-    `wait_path` answers."""
-    port = port or free_port()
+def spawn_daphne(env: dict[str, str], port: int, *, wait_path: str = "/health") -> subprocess.Popen:
+    """Start daphne on `port` and return its process once `wait_path` answers."""
     process = subprocess.Popen(
         [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), APP],
         cwd=ROOT,
@@ -99,16 +96,34 @@ def daphne(
                 raise RuntimeError(f"daphne exited: {process.stderr.read().decode()[-2000:]}")
             try:
                 requests.get(base + wait_path, timeout=1)
-                break
+                return process
             except requests.ConnectionError:
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.1)
-        yield base
+    except BaseException:
+        stop(process)
+        raise
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@contextmanager
+def daphne(
+    env: dict[str, str], *, wait_path: str = "/health", port: int | None = None
+) -> Iterator[str]:
+    """Serve the app with daphne (on `port`, or a free one); yields its base URL once
+    `wait_path` answers."""
+    port = port or free_port()
+    process = spawn_daphne(env, port, wait_path=wait_path)
+    try:
+        yield f"http://127.0.0.1:{port}"
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)

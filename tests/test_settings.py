@@ -81,6 +81,13 @@ def test_the_migrations_match_the_models_on_sqlite(tmp_path):
         ("WS_HEARTBEAT_INTERVAL", "soon", "WS_HEARTBEAT_INTERVAL must be an integer"),
         ("WS_HEARTBEAT_INTERVAL", "0", "WS_HEARTBEAT_INTERVAL must be at least 1"),
         ("JOIN_FAILURE_RATE", "lots", "JOIN_FAILURE_RATE must look like '20/minute'"),
+        ("ROOM_CREATE_RATE", "0/hour", "ROOM_CREATE_RATE must look like '20/minute'"),
+        ("ADMIN_LOGIN_FAILURE_RATE", "ten", "ADMIN_LOGIN_FAILURE_RATE must look like"),
+        ("PICK_RATE", "10/fortnight", "PICK_RATE must look like '20/minute'"),
+        ("ROOM_MEMBERS_MAX", "0", "ROOM_MEMBERS_MAX must be at least 1"),
+        ("ROOM_ITEMS_MAX", "many", "ROOM_ITEMS_MAX must be an integer"),
+        ("REQUEST_MAX_BYTES", "100", "REQUEST_MAX_BYTES must be at least 1024"),
+        ("WS_MESSAGE_MAX_BYTES", "-1", "WS_MESSAGE_MAX_BYTES must be at least 1024"),
     ],
 )
 def test_a_bad_setting_stops_the_server_with_a_message_naming_it(tmp_path, name, value, message):

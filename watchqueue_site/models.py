@@ -33,3 +33,24 @@ class RoomEvent(PublicIdModel):
     def as_message(self) -> dict:
         """The event as every client receives it."""
         return {"type": self.type, "room_id": self.room_id, "seq": self.seq, **self.payload}
+
+
+class RateLimitHit(PublicIdModel):
+    """One counted attempt (a failed join, a room created, a failed admin login) of the
+    sliding-window limiter (`watchqueue_site.ratelimit`).
+
+    In the database rather than a per-process cache, so a limit holds across every server
+    process sharing it.
+    """
+
+    key = models.CharField(max_length=120)
+    at = models.FloatField(help_text="When, in seconds since the epoch.")
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["key", "at"], name="ratelimit_key_at"),
+            models.Index(fields=["at"], name="ratelimit_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} at {self.at:.0f}"

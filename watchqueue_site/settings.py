@@ -60,7 +60,7 @@ SECRET_KEY = _secret_key()
 
 INSTALLED_APPS = [
     "daphne",
-    "django.contrib.admin",
+    "watchqueue_site.apps.WatchQueueAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -194,8 +194,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"] if (BASE_DIR / "static").is_dir() else 
 # Serve straight from the apps' folders too, so a fresh clone works before collectstatic.
 WHITENOISE_USE_FINDERS = True
 
-# Request bodies are small JSON documents; anything larger is refused before it is parsed.
-DATA_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024
+# Request bodies are small JSON documents; anything larger is refused before it is read
+# (realtime/daphne_requests.py), and by Django before it is parsed.
+DATA_UPLOAD_MAX_MEMORY_SIZE = envint("REQUEST_MAX_BYTES", 64 * 1024, minimum=1024)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rooms.auth.MemberTokenAuthentication"],
@@ -248,9 +249,17 @@ TMDB_LANGUAGE = envstr("TMDB_LANGUAGE", "en-US")
 TMDB_REGION = envstr("TMDB_REGION", "US")
 TMDB_TIMEOUT_SECONDS = envint("TMDB_TIMEOUT_SECONDS", 10, minimum=1, maximum=60)
 WS_HEARTBEAT_INTERVAL = envint("WS_HEARTBEAT_INTERVAL", 30, minimum=1)
-JOIN_FAILURE_RATE = envrate("JOIN_FAILURE_RATE", "20/minute")
 SSE_KEEPALIVE_SECONDS = envint("SSE_KEEPALIVE_SECONDS", 15, minimum=1)
 EVENT_RETENTION_SECONDS = envint("EVENT_RETENTION_SECONDS", 24 * 3600, minimum=60)
+
+# Limits (README, "Security"). Rates are sliding windows per client address (an IPv6 /64).
+JOIN_FAILURE_RATE = envrate("JOIN_FAILURE_RATE", "20/minute")
+ROOM_CREATE_RATE = envrate("ROOM_CREATE_RATE", "20/hour")
+ADMIN_LOGIN_FAILURE_RATE = envrate("ADMIN_LOGIN_FAILURE_RATE", "10/hour")
+ROOM_MEMBERS_MAX = envint("ROOM_MEMBERS_MAX", 50, minimum=1, maximum=1000)
+ROOM_ITEMS_MAX = envint("ROOM_ITEMS_MAX", 200, minimum=1, maximum=10000)
+PICK_RATE = envrate("PICK_RATE", "10/minute")
+WS_MESSAGE_MAX_BYTES = envint("WS_MESSAGE_MAX_BYTES", 16 * 1024, minimum=1024)
 
 LOGGING = {
     "version": 1,
