@@ -216,6 +216,7 @@ class RoomScreenView(APIView):
             "join attempts."
         ),
         request=ScreenOpenSerializer,
+        examples=[OpenApiExample("The living-room TV", request_only=True, value={"label": "TV"})],
         responses={
             200: ScreenTokenSerializer,
             400: BAD_REQUEST,
