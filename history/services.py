@@ -11,7 +11,7 @@ from history.serializers import WatchEntrySerializer
 from queues.models import OPEN_STATUSES, ItemStatus, QueueItem
 from queues.services import ALREADY_WATCHED, queue_event
 from rooms.models import Member, Room
-from rooms.services import require_open
+from rooms.services import member_require_present, require_open
 from selection.algorithms import PastPick
 from selection.models import Selection
 from watchqueue_site.db import atomic, retry_on_conflict, unique_row
@@ -70,6 +70,7 @@ def history_mark_watched(
     require_open(room)
     now = timezone.now()
     with atomic():
+        member_require_present(by)
         # Conditional on the item still being open, so two members marking it at once make
         # one entry; the entry's one-to-one item backs that up.
         changed = QueueItem.objects.filter(pk=item.pk, status__in=OPEN_STATUSES).update(
@@ -132,6 +133,7 @@ def rating_set(
     for attempt in range(3):
         try:
             with atomic():
+                member_require_present(by)
                 existing = unique_row(Rating.objects.filter(entry=entry, user_id=user_id))
                 if existing is None:
                     result = Rating.objects.create(
@@ -153,6 +155,7 @@ def rating_set(
 def rating_remove(*, entry: WatchEntry, by: Member, user_id: str) -> None:
     _check_rater(entry, by, user_id)
     with atomic():
+        member_require_present(by)
         deleted, _ = Rating.objects.filter(entry=entry, user_id=user_id).delete()
         if not deleted:
             raise NotFound(RATING_NOT_FOUND)

@@ -9,7 +9,7 @@ from django.utils import timezone
 from queues.models import ENRICHMENT_FIELDS, OPEN_STATUSES, ItemStatus, QueueItem
 from queues.serializers import QueueItemSerializer
 from rooms.models import Member, Room
-from rooms.services import require_open
+from rooms.services import member_require_present, require_open
 from watchqueue_site.db import atomic, retry_on_conflict, unique_row
 from watchqueue_site.errors import Conflict, Forbidden, Invalid, NotFound
 from watchqueue_site.events import EventType, event_record
@@ -100,6 +100,7 @@ def queue_item_add(*, room: Room, by: Member, title: str, **fields: Any) -> Queu
         setattr(item, field, value)
     try:
         with atomic():
+            member_require_present(by)
             _require_room_for_one_more(room)
             metadata_wanted(item)
             item.save(force_insert=True)
@@ -155,6 +156,7 @@ def queue_item_update(*, item: QueueItem, by: Member | None, **fields: Any) -> Q
         setattr(item, field, value)
     try:
         with atomic():
+            member_require_present(by)
             if refetch:
                 metadata_wanted(item)
             item.save(
@@ -185,6 +187,7 @@ def queue_item_remove(*, item: QueueItem, by: Member | None) -> None:
         if item.status == ItemStatus.WATCHED:
             raise Conflict(ALREADY_WATCHED, code="already_watched")
     with atomic():
+        member_require_present(by)
         payload = item_payload(item)
         item.delete()
         event_record(item.room, EventType.QUEUE_UPDATE, {"action": "removed", "item": payload})
@@ -206,6 +209,7 @@ def queue_item_set_status(*, item: QueueItem, by: Member | None, status: str) ->
         return item
     now = timezone.now()
     with atomic():
+        member_require_present(by)
         if status == ItemStatus.WATCHING:
             for other in item.room.queue_items.filter(status=ItemStatus.WATCHING):
                 other.status, other.status_changed_at = ItemStatus.QUEUED, now

@@ -16,8 +16,9 @@ from django.conf import settings
 
 from queues.serializers import QueueAddSerializer
 from queues.services import ADD_AS_SELF_ONLY, queue_item_add
-from realtime.feed import Lagging, feed, parse_seq
+from realtime.feed import Ended, Lagging, feed, parse_seq
 from realtime.presence import presence_enter, presence_leave, presence_online
+from realtime.revocation import CLOSE_REVOKED, ends_for
 from rooms.models import Member
 from rooms.services import room_get
 from rooms.tokens import cookie_name, member_from_token
@@ -28,12 +29,12 @@ from voting.services import round_start, vote_cast
 from watchqueue_site.api import exception_handler, parse
 from watchqueue_site.errors import Forbidden
 
-# Close codes in the 4000s, as the WebSocket spec leaves them to applications.
-CLOSE_UNAUTHORIZED = 4401
+# Close codes in the 4000s, as the WebSocket spec leaves them to applications. Those an event
+# ends a connection with (revoked, room deleted, room closed) are in `realtime.revocation`.
+CLOSE_UNAUTHORIZED = CLOSE_REVOKED
 CLOSE_FORBIDDEN = 4403
 CLOSE_HEARTBEAT = 4408
 CLOSE_LAGGING = 4409
-CLOSE_ROOM_DELETED = 4410
 
 UNKNOWN_TYPE = "Unknown message type."
 NOT_JSON = "Messages must be JSON objects with a 'type'."
@@ -82,7 +83,16 @@ class RoomConsumer(AsyncWebsocketConsumer):
             return
         self.member = member
         since = parse_seq(query.get("since"))
-        self.subscriber, complete = await feed.subscribe(self.room_id, since=since)
+        self.subscriber, complete = await feed.subscribe(
+            self.room_id, since=since, ends=ends_for(member)
+        )
+        # A removal or sign-out that committed between the token check above and the
+        # subscription is before the events it follows: look again now that it follows them.
+        if await database_sync_to_async(member_from_token)(token) is None:
+            feed.unsubscribe(self.subscriber)
+            del self.subscriber
+            await self.close(code=CLOSE_UNAUTHORIZED)
+            return
         await self.accept()
         if not complete:
             await self._send({"type": "resync", "room_id": self.room_id, "reason": RESYNC_BEHIND})
@@ -131,12 +141,12 @@ class RoomConsumer(AsyncWebsocketConsumer):
                     await self._send(reason)
                     await self._close(CLOSE_LAGGING)
                     return
+                except Ended as ended:
+                    await self._close(ended.code)
+                    return
                 if message is None:
                     return
                 await self.send(text_data=message.text)
-                if message.type == "room_deleted":
-                    await self._close(CLOSE_ROOM_DELETED)
-                    return
         finally:
             self.sending = None
 

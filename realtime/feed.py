@@ -77,6 +77,15 @@ class Lagging(Exception):
     """The client fell further behind than its buffer allows."""
 
 
+class Ended(Exception):
+    """An event ended the client's subscription (see `realtime.revocation`); it has had that
+    event and every one before it."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
+
+
 @dataclass(eq=False)
 class Subscriber:
     """One client's place in a room's stream.
@@ -92,13 +101,17 @@ class Subscriber:
     buffer: list[Message] = field(default_factory=list)
     pending: dict[int, Message] = field(default_factory=dict)
     lagging: bool = False
+    # Tells which event ends this subscription (a removal of its member, ...) and its close
+    # code; it sees every event of the room, whatever `types` the client wants.
+    ends: Callable[[str, dict[str, Any]], int | None] | None = None
+    ended: int | None = None
     # Push: called when there is something to take (WebSocket consumers send at once). Pull:
     # `get()` waits on an event, made only for subscribers that pull (SSE streams).
     on_ready: Callable[[], None] | None = None
     _ready: asyncio.Event | None = None
 
     def offer(self, message: Message) -> None:
-        if self.lagging or message.seq <= self.delivered:
+        if self.lagging or self.ended is not None or message.seq <= self.delivered:
             return
         self.pending[message.seq] = message
         while self.delivered + 1 in self.pending:
@@ -106,6 +119,11 @@ class Subscriber:
             ready = self.pending.pop(self.delivered)
             if self.types is None or ready.type in self.types:
                 self._take(ready)
+            if self.ends is not None and (code := self.ends(ready.type, ready.data)) is not None:
+                self.ended = code
+                self.pending.clear()
+                self._signal()
+                return
         if len(self.pending) > self.limit:
             self._lag()
 
@@ -129,10 +147,15 @@ class Subscriber:
             self._ready.set()
 
     def take(self) -> Message | None:
-        """The next message, or None for now; raises `Lagging` once the client fell behind."""
+        """The next message, or None for now; raises `Lagging` once the client fell behind,
+        and `Ended` once it has taken the last message before an event that ended it."""
         if self.lagging:
             raise Lagging
-        return self.buffer.pop(0) if self.buffer else None
+        if self.buffer:
+            return self.buffer.pop(0)
+        if self.ended is not None:
+            raise Ended(self.ended)
+        return None
 
     async def get(self) -> Message:
         """Wait for the next message; raises `Lagging` once the client fell behind."""
@@ -183,9 +206,15 @@ class Feed:
     # Subscriptions
 
     async def subscribe(
-        self, room_id: str, *, since: int | None = None, types: Iterable[str] | None = None
+        self,
+        room_id: str,
+        *,
+        since: int | None = None,
+        types: Iterable[str] | None = None,
+        ends: Callable[[str, dict[str, Any]], int | None] | None = None,
     ) -> tuple[Subscriber, bool]:
-        """Follow a room. With `since`, first replay what came after it.
+        """Follow a room. With `since`, first replay what came after it; `ends` tells which
+        event ends the subscription.
 
         Returns the subscriber and whether the replay was complete: False when `since` is older
         than the events kept, and the client must refetch the room's state instead.
@@ -202,6 +231,7 @@ class Feed:
             room_id=room_id,
             delivered=start,
             types=frozenset(types) if types is not None else None,
+            ends=ends,
         )
         self.rooms.setdefault(room_id, set()).add(subscriber)
         # Events this process delivered while the read above was in flight are newer than

@@ -44,7 +44,12 @@ def _fresh():
 
 def presence_online(room_id: str) -> list[dict[str, Any]]:
     """The members with an open connection, by user_id."""
-    rows = _fresh().filter(room_id=room_id).select_related("member").order_by("member__user_id")
+    rows = (
+        _fresh()
+        .filter(room_id=room_id, member__left_at__isnull=True)
+        .select_related("member")
+        .order_by("member__user_id")
+    )
     online: dict[str, dict[str, Any]] = {}
     for row in rows:
         online.setdefault(row.member_id, member_payload(row.member))
@@ -99,7 +104,7 @@ def presence_expire() -> int:
         with atomic():
             deleted, _ = stale.filter(member_id=member_id).delete()
             removed += deleted
-            member = unique_row(Member.objects.filter(pk=member_id))
+            member = unique_row(Member.everyone.filter(pk=member_id))
             if deleted and member and not _fresh().filter(member_id=member_id).exists():
                 _announce(member.room_id, EventType.USER_LEFT, member)
     return removed

@@ -25,12 +25,15 @@ from drf_spectacular.utils import (
     OpenApiResponse,
     extend_schema,
 )
+from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 
-from realtime.feed import Lagging, Subscriber, feed, parse_seq
-from rooms.auth import require_reader
+from realtime.feed import Ended, Lagging, Subscriber, feed, parse_seq
+from realtime.revocation import ends_for
+from rooms.auth import INVALID_TOKEN, require_reader
 from rooms.services import room_get
+from rooms.tokens import reader_from_token
 from watchqueue_site.api import JSONErrorsMixin
 from watchqueue_site.events import EventType
 from watchqueue_site.schema import FORBIDDEN, NOT_FOUND, UNAUTHORIZED
@@ -91,9 +94,11 @@ async def _stream(subscriber: Subscriber, complete: bool) -> AsyncIterator[str]:
             except Lagging:
                 yield _resync(subscriber.room_id, RESYNC_LAGGING)
                 return
-            yield _frame(message.type, message.text, message.seq)
-            if message.type == EventType.ROOM_DELETED:
+            except Ended:
+                # The member was removed, signed out, the screen revoked, or the room closed
+                # or deleted: the client has had the event that says so.
                 return
+            yield _frame(message.type, message.text, message.seq)
     finally:
         feed.unsubscribe(subscriber)
 
@@ -174,9 +179,16 @@ class _EventsView(JSONErrorsMixin, APIView):
 
     async def stream(self, request: Request, room_id: str) -> StreamingHttpResponse:
         room = await sync_to_async(room_get)(room_id)
-        require_reader(request, room)
+        reader = require_reader(request, room)
         since = _since(request)
-        subscriber, complete = await feed.subscribe(room.pk, since=since, types=self.types)
+        subscriber, complete = await feed.subscribe(
+            room.pk, since=since, types=self.types, ends=ends_for(reader)
+        )
+        # A removal or revocation that committed between the token check and the subscription
+        # is before the events it follows: look again now that it follows them.
+        if await sync_to_async(reader_from_token)(request.auth) is None:
+            feed.unsubscribe(subscriber)
+            raise AuthenticationFailed(INVALID_TOKEN)
         response = StreamingHttpResponse(
             _stream(subscriber, complete), content_type=f"{EVENT_STREAM}; charset=utf-8"
         )

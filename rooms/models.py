@@ -1,3 +1,5 @@
+import unicodedata
+
 from django.db import models
 from django.db.models import Q
 
@@ -13,6 +15,8 @@ USER_ID_MAX = 40
 AVATAR_MAX = 16
 VOTING_DURATION_MIN = 10
 VOTING_DURATION_MAX = 3600
+NAME_KEY_MAX = 200
+SCREEN_LABEL_MAX = 50
 
 
 class SelectionMode(models.TextChoices):
@@ -59,22 +63,46 @@ class Room(PublicIdModel):
         return self.status == RoomStatus.OPEN
 
 
+class PresentMemberManager(models.Manager):
+    """The members still in their room: the default, so `room.members`, token look-ups and
+    every write's check see only them. `Member.everyone` lists those who left too."""
+
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().filter(left_at__isnull=True)
+
+
 class Member(PublicIdModel):
-    """A person in a room. Listed members are placeholders until someone joins as them."""
+    """A person in a room. Listed members are placeholders until someone joins as them.
+
+    A member who leaves or is removed is kept, with `left_at` set: their ratings, notes, items
+    and rounds keep naming their user_id, which the room's unique constraint (over every row,
+    departed ones included) gives nobody else, so no newcomer can inherit them.
+    """
 
     room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="members")
     user_id = models.CharField(max_length=USER_ID_MAX)
     name = models.CharField(max_length=MEMBER_NAME_MAX)
+    # The name as compared for uniqueness among present members (see `name_key`); a departed
+    # member's is `departed:<id>`, which frees their name and clashes with no one.
+    name_key = models.CharField(max_length=NAME_KEY_MAX, editable=False, default="")
     avatar = models.CharField(max_length=AVATAR_MAX, blank=True)
     is_host = models.BooleanField(default=False)
     claimed = models.BooleanField(default=False)
     joined_at = models.DateTimeField(null=True, blank=True)
+    left_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Tokens carry the generation they were made in; bumping it signs out every older one.
+    token_generation = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PresentMemberManager()
+    everyone = models.Manager()
 
     class Meta:
         ordering = ["created_at", "id"]
+        base_manager_name = "everyone"
         constraints = [
             models.UniqueConstraint(fields=["room", "user_id"], name="member_unique_user_id"),
+            models.UniqueConstraint(fields=["room", "name_key"], name="member_unique_name"),
         ]
 
     def __str__(self) -> str:
@@ -83,6 +111,32 @@ class Member(PublicIdModel):
     # DRF treats request.user as a user object; these let a member stand in for one.
     is_authenticated = True
     is_anonymous = False
+
+
+def name_key(name: str) -> str:
+    """How two display names compare: the same after NFKC, case folding and folding runs of
+    whitespace into one space ("Alice", " ALICE " and its full-width form are one name)."""
+    folded = " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+    return folded[:NAME_KEY_MAX]
+
+
+def departed_name_key(member_pk: str) -> str:
+    return f"departed:{member_pk}"
+
+
+class RoomScreen(PublicIdModel):
+    """A read-only screen of a room (the living-room TV), named by its tokens; deleting the row
+    revokes them."""
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="screens")
+    label = models.CharField(max_length=SCREEN_LABEL_MAX, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.label or 'Screen'} ({self.room_id})"
 
 
 class JoinFailureCount(PublicIdModel):

@@ -8,13 +8,16 @@ from rooms.models import (
     AVATAR_MAX,
     MEMBER_NAME_MAX,
     NAME_MAX,
+    SCREEN_LABEL_MAX,
     USER_ID_MAX,
     VOTING_DURATION_MAX,
     VOTING_DURATION_MIN,
     Member,
     Room,
+    RoomScreen,
     RoomStatus,
     SelectionMode,
+    name_key,
 )
 from watchqueue_site.fields import (
     StrictBooleanField,
@@ -52,6 +55,20 @@ class MemberSerializer(FrozenModelSerializer):
         fields = ["user_id", "name", "avatar", "is_host", "claimed", "joined_at"]
 
 
+class FormerMemberSerializer(FrozenModelSerializer):
+    """A member who left or was removed: kept so what they rated and added still has a name."""
+
+    class Meta:
+        model = Member
+        fields = ["user_id", "name", "avatar", "left_at"]
+
+
+class ScreenSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RoomScreen
+        fields = ["id", "label", "created_at"]
+
+
 class RoomSettingsSerializer(serializers.Serializer):
     voting_duration_seconds = serializers.IntegerField()
     selection_mode = serializers.ChoiceField(choices=SelectionMode.choices)
@@ -61,6 +78,7 @@ class RoomSettingsSerializer(serializers.Serializer):
 class RoomSerializer(serializers.ModelSerializer):
     settings = serializers.SerializerMethodField()
     members = serializers.SerializerMethodField()
+    former_members = serializers.SerializerMethodField()
     host = serializers.SerializerMethodField()
 
     class Meta:
@@ -72,6 +90,7 @@ class RoomSerializer(serializers.ModelSerializer):
             "status",
             "host",
             "members",
+            "former_members",
             "settings",
             "event_seq",
             "created_at",
@@ -90,6 +109,11 @@ class RoomSerializer(serializers.ModelSerializer):
     @extend_schema_field(MemberSerializer(many=True))
     def get_members(self, room: Room) -> list[dict]:
         return MemberSerializer(self._members(room), many=True).data
+
+    @extend_schema_field(FormerMemberSerializer(many=True))
+    def get_former_members(self, room: Room) -> list[dict]:
+        former = Member.everyone.filter(room=room, left_at__isnull=False)
+        return FormerMemberSerializer(former, many=True).data
 
     def get_host(self, room: Room) -> str | None:
         return next((m.user_id for m in self._members(room) if m.is_host), None)
@@ -119,6 +143,7 @@ class RoomWithTokenSerializer(serializers.Serializer):
 
 class ScreenTokenSerializer(serializers.Serializer):
     room = RoomSerializer()
+    screen = ScreenSerializer()
     token = serializers.CharField(help_text="A read-only token: send as `Authorization: Bearer`.")
 
 
@@ -148,7 +173,25 @@ class RoomCreateSerializer(StrictSerializer):
         ids = [m["user_id"] for m in members if "user_id" in m]
         if len(ids) != len(set(ids)):
             raise serializers.ValidationError("Each member needs a different user_id.")
+        names = [name_key(m["name"]) for m in members]
+        if len(names) != len(set(names)):
+            raise serializers.ValidationError("Each member needs a different name.")
         return members
+
+
+class ScreenOpenSerializer(StrictSerializer):
+    label = StrictCharField(
+        max_length=SCREEN_LABEL_MAX,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="What the host sees in the list of screens, such as 'TV'.",
+    )
+
+
+class MemberTokenSerializer(serializers.Serializer):
+    member = MemberSerializer()
+    token = serializers.CharField(help_text="The caller's new token; every older one is dead.")
 
 
 class RoomUpdateSerializer(StrictSerializer):

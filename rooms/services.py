@@ -9,15 +9,26 @@ from typing import Any
 
 from django.conf import settings as site_settings
 from django.db import IntegrityError
+from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 
 from rooms import ratelimit
-from rooms.models import CODE_ALPHABET, CODE_LENGTH, USER_ID_MAX, Member, Room, RoomStatus
-from rooms.serializers import MemberSerializer, RoomSerializer
+from rooms.models import (
+    CODE_ALPHABET,
+    CODE_LENGTH,
+    USER_ID_MAX,
+    Member,
+    Room,
+    RoomScreen,
+    RoomStatus,
+    departed_name_key,
+    name_key,
+)
+from rooms.serializers import MemberSerializer, RoomSerializer, ScreenSerializer
 from rooms.tokens import member_token, screen_token
 from watchqueue_site.db import atomic, retry_on_conflict, unique_row
-from watchqueue_site.errors import Conflict, Forbidden, Invalid, NotFound
+from watchqueue_site.errors import Conflict, Forbidden, Invalid, NotFound, Unauthenticated
 from watchqueue_site.events import EventType, event_record
 from watchqueue_site.hooks import Hook
 
@@ -26,6 +37,16 @@ CODE_NOT_FOUND = "No room has this join code."
 ROOM_CLOSED = "This room is closed."
 OTHER_ROOM = "Your token is for another room."
 USER_ID_TAKEN = "Someone in this room already uses this user_id."
+USER_ID_DEPARTED = (
+    "This user_id belonged to a member who left this room; it is kept for their ratings, notes "
+    "and items and given to no one else. Choose another user_id, or omit it."
+)
+NAME_TAKEN = "Someone in this room already has this name; choose another."
+NO_LONGER_MEMBER = (
+    "You are no longer a member of this room, or you signed out of this device from another."
+)
+SELF_ONLY = "You can only sign out your own devices."
+SCREEN_NOT_FOUND = "No screen with this id in this room."
 MEMBER_NOT_FOUND = "No member with this user_id in this room."
 HOST_ONLY = "Only the room's host can do this."
 HOST_CANNOT_LEAVE = "The host cannot leave the room; delete the room instead."
@@ -55,6 +76,21 @@ def _user_id_from_name(name: str) -> str:
 
 def _members_payload(room: Room) -> list[dict]:
     return MemberSerializer(room.members.all(), many=True).data
+
+
+def member_require_present(by: Member | None) -> None:
+    """Refuse a write by a member who has left, was removed or signed this token out.
+
+    Call it inside the write's atomic block. Every write also records a room event, which
+    takes the room's row (its event counter), as a removal or a sign-out does too: on SQLite
+    the two run one after the other, and on MongoDB one meets a write conflict and is run
+    again. So a write racing a removal either commits before it or sees it here.
+    `by=None` (a moderator) always passes.
+    """
+    if by is None:
+        return
+    if not Member.objects.filter(pk=by.pk, token_generation=by.token_generation).exists():
+        raise Unauthenticated(NO_LONGER_MEMBER, code="revoked")
 
 
 def room_get(room_id: str) -> Room:
@@ -113,6 +149,7 @@ def room_create(
                         room=room,
                         user_id=user_id,
                         name=person["name"],
+                        name_key=name_key(person["name"]),
                         avatar=person.get("avatar", ""),
                         is_host=index == 0,
                         claimed=index == 0,
@@ -123,8 +160,9 @@ def room_create(
             host = created[0]
             return room, host, member_token(host)
         except IntegrityError:
-            # The members' ids are distinct by now, so only the join code can clash: another
-            # room took the same code between the look-up above and the insert.
+            # The members' ids and names are distinct by now (the serializer checked the
+            # names), so only the join code can clash: another room took the same code between
+            # the look-up above and the insert.
             continue
     raise Conflict("Could not find a free join code; try again.")
 
@@ -158,6 +196,7 @@ def room_update(
     if not changes:
         return room
     with atomic():
+        member_require_present(by)
         for field, value in changes.items():
             setattr(room, field, value)
         room.save(update_fields=[*changes, "updated_at"])
@@ -175,6 +214,7 @@ def room_close(*, room: Room, by: Member | None) -> Room:
 def room_delete(*, room: Room, by: Member | None) -> None:
     _require_host(room, by)
     with atomic():
+        member_require_present(by)
         event_record(room, EventType.ROOM_DELETED, {"room_id": room.pk})
         room.delete()
 
@@ -199,10 +239,14 @@ def room_join(
         raise Conflict(ROOM_CLOSED, code="room_closed")
     if user_id is None:
         user_id = _free_user_id(room, name)
-    existing = unique_row(Member.objects.filter(room=room, user_id=user_id))
+    existing = unique_row(Member.everyone.filter(room=room, user_id=user_id))
+    if existing and existing.left_at is not None:
+        ratelimit.join_failed(address)
+        raise Conflict(USER_ID_DEPARTED, code="user_id_taken")
     if existing and existing.claimed and not (presented and presented.pk == existing.pk):
         ratelimit.join_failed(address)
         raise Conflict(USER_ID_TAKEN, code="user_id_taken")
+    _require_free_name(room, name, existing)
     now = timezone.now()
     try:
         with atomic():
@@ -212,6 +256,7 @@ def room_join(
                 claimed = Member.objects.filter(pk=existing.pk, claimed=existing.claimed).update(
                     claimed=True,
                     name=name,
+                    name_key=name_key(name),
                     avatar=existing.avatar if avatar is None else avatar,
                     joined_at=existing.joined_at or now,
                 )
@@ -225,6 +270,7 @@ def room_join(
                     room=room,
                     user_id=user_id,
                     name=name,
+                    name_key=name_key(name),
                     avatar=avatar or "",
                     claimed=True,
                     joined_at=now,
@@ -233,22 +279,85 @@ def room_join(
             _member_event(room, action, member)
     except IntegrityError:
         ratelimit.join_failed(address)
-        raise Conflict(USER_ID_TAKEN, code="user_id_taken") from None
+        raise _clash(room, name, existing) from None
     return room, member, member_token(member)
 
 
-def screen_open(*, code: str, address: str) -> tuple[Room, str]:
+def _name_holder(room: Room, name: str, existing: Member | None) -> Member | None:
+    """The present member other than `existing` whose name is the same as `name`."""
+    holders = Member.objects.filter(room=room, name_key=name_key(name))
+    if existing is not None:
+        holders = holders.exclude(pk=existing.pk)
+    return holders.first()
+
+
+def _require_free_name(room: Room, name: str, existing: Member | None = None) -> None:
+    if _name_holder(room, name, existing) is not None:
+        raise Conflict(NAME_TAKEN, code="name_taken")
+
+
+def _clash(room: Room, name: str, existing: Member | None) -> Conflict:
+    """The 409 for an insert or claim the database refused: the name, or else the user_id."""
+    if _name_holder(room, name, existing) is not None:
+        return Conflict(NAME_TAKEN, code="name_taken")
+    return Conflict(USER_ID_TAKEN, code="user_id_taken")
+
+
+def screen_open(*, code: str, address: str, label: str = "") -> tuple[Room, RoomScreen, str]:
     """A read-only screen's token for the room with this code (the living-room TV).
 
     Anyone who can join can watch, so the code is all it takes, with the same limit on wrong
-    codes as joining. A screen is not a member: it records no event and is in no list.
+    codes as joining. A screen is not a member: it records no event and is in no list but the
+    host's list of screens (`screens_list`), from which the host can revoke it.
     """
     room = room_get_by_code(code=code, address=address)
-    return room, screen_token(room)
+    screen = RoomScreen.objects.create(room=room, label=label)
+    return room, screen, screen_token(screen)
+
+
+def screens_list(*, room: Room, by: Member | None) -> list[RoomScreen]:
+    _require_host(room, by)
+    return list(RoomScreen.objects.filter(room=room))
+
+
+@retry_on_conflict
+def screen_revoke(*, room: Room, by: Member | None, screen_id: str) -> None:
+    """Revoke a screen: its token stops working and its open streams are closed."""
+    _require_host(room, by)
+    with atomic():
+        member_require_present(by)
+        deleted, _ = RoomScreen.objects.filter(pk=screen_id, room=room).delete()
+        if not deleted:
+            raise NotFound(SCREEN_NOT_FOUND)
+        event_record(room, EventType.SCREEN_REVOKED, {"screen_id": screen_id})
+
+
+@retry_on_conflict
+def member_sign_out_others(*, room: Room, by: Member, user_id: str) -> tuple[Member, str]:
+    """Bump the member's token generation: every token made before stops working and the
+    channels opened with them are closed. Returns the member and a fresh token for the caller.
+    """
+    if by.room_id != room.pk or by.user_id != user_id:
+        raise Forbidden(SELF_ONLY)
+    with atomic():
+        member_require_present(by)
+        Member.objects.filter(pk=by.pk).update(token_generation=F("token_generation") + 1)
+        member = Member.objects.get(pk=by.pk)
+        event_record(
+            room,
+            EventType.MEMBER_SIGNED_OUT,
+            {"user_id": member.user_id, "token_generation": member.token_generation},
+        )
+    return member, member_token(member)
+
+
+def screen_payload(screen: RoomScreen) -> dict[str, Any]:
+    return ScreenSerializer(screen).data
 
 
 def _free_user_id(room: Room, name: str) -> str:
-    taken = set(Member.objects.filter(room=room).values_list("user_id", flat=True))
+    # Departed members' ids too: an id is never given to a second person.
+    taken = set(Member.everyone.filter(room=room).values_list("user_id", flat=True))
     return _unique_user_id(name, taken)
 
 
@@ -260,13 +369,22 @@ def member_add(
     require_open(room)
     if user_id is None:
         user_id = _free_user_id(room, name)
+    else:
+        holder = unique_row(Member.everyone.filter(room=room, user_id=user_id))
+        if holder is not None:
+            message = USER_ID_TAKEN if holder.left_at is None else USER_ID_DEPARTED
+            raise Conflict(message, code="user_id_taken")
+    _require_free_name(room, name)
     try:
         with atomic():
+            member_require_present(by)
             _require_room_for_one_more(room)
-            member = Member.objects.create(room=room, user_id=user_id, name=name, avatar=avatar)
+            member = Member.objects.create(
+                room=room, user_id=user_id, name=name, name_key=name_key(name), avatar=avatar
+            )
             _member_event(room, "added", member)
     except IntegrityError:
-        raise Conflict(USER_ID_TAKEN, code="user_id_taken") from None
+        raise _clash(room, name, None) from None
     return member
 
 
@@ -281,8 +399,11 @@ def member_get(room: Room, user_id: str) -> Member:
 def member_remove(*, room: Room, by: Member | None, user_id: str) -> None:
     """Remove a member: the host removes anyone else, a member removes themself.
 
-    Their token stops working and their votes are withdrawn, so the counts others see stay
-    true. A moderator may remove the host; the longest-standing member then becomes host.
+    Their token stops working, their open channels are closed (on the event recorded here) and
+    their votes are withdrawn, so the counts others see stay true. The member is kept as
+    departed: their ratings, notes, items and rounds stay theirs, their name stays readable
+    (`former_members`), and their user_id is given to no one else. A moderator may remove the
+    host; the longest-standing member then becomes host.
     """
     member = member_get(room, user_id)
     if by is not None and by.pk != member.pk and not by.is_host:
@@ -290,8 +411,15 @@ def member_remove(*, room: Room, by: Member | None, user_id: str) -> None:
     if member.is_host and by is not None:
         raise Conflict(HOST_CANNOT_LEAVE, code="host_cannot_leave")
     with atomic():
+        member_require_present(by)
         member_leaving(member)
-        member.delete()
+        member.left_at = timezone.now()
+        member.name_key = departed_name_key(member.pk)
+        left = Member.objects.filter(pk=member.pk).update(
+            left_at=member.left_at, name_key=member.name_key, is_host=False
+        )
+        if not left:  # removed meanwhile by someone else
+            raise NotFound(MEMBER_NOT_FOUND)
         if member.is_host:
             successor = (
                 Member.objects.filter(room=room, claimed=True).order_by("joined_at", "id").first()

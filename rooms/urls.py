@@ -16,4 +16,15 @@ urlpatterns = [
         views.MemberDetailView.as_view(),
         name="member",
     ),
+    path(
+        "rooms/<str:room_id>/members/<str:user_id>/token",
+        views.MemberTokenView.as_view(),
+        name="member-token",
+    ),
+    path("rooms/<str:room_id>/screens", views.ScreenCollectionView.as_view(), name="screens"),
+    path(
+        "rooms/<str:room_id>/screens/<str:screen_id>",
+        views.ScreenDetailView.as_view(),
+        name="screen-detail",
+    ),
 ]

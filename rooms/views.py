@@ -15,11 +15,14 @@ from rooms.serializers import (
     JoinSerializer,
     MemberInSerializer,
     MemberSerializer,
+    MemberTokenSerializer,
     RoomCreateSerializer,
     RoomPublicSerializer,
     RoomSerializer,
     RoomUpdateSerializer,
     RoomWithTokenSerializer,
+    ScreenOpenSerializer,
+    ScreenSerializer,
     ScreenTokenSerializer,
 )
 from watchqueue_site.api import parse
@@ -37,11 +40,16 @@ ROOM_CREATE_LIMITED = error(
 )
 USER_ID_TAKEN = OpenApiResponse(
     ErrorSerializer,
-    description="The user_id is taken, or the room has its most members (`ROOM_MEMBERS_MAX`).",
+    description=(
+        "The user_id is taken, or belonged to a member who left (`user_id_taken`), the name is "
+        "taken by a present member (`name_taken`), or the room has its most members "
+        "(`ROOM_MEMBERS_MAX`, `room_full`)."
+    ),
     examples=[
         OpenApiExample(
             "user_id_taken", value={"error": "user_id_taken", "detail": services.USER_ID_TAKEN}
         ),
+        OpenApiExample("name_taken", value={"error": "name_taken", "detail": services.NAME_TAKEN}),
         OpenApiExample(
             "room_full",
             value={"error": "room_full", "detail": services.ROOM_FULL.format(limit=50)},
@@ -187,8 +195,11 @@ class RoomJoinView(APIView):
         description=(
             "Joins as a new member, or claims a place listed when the room was created. A "
             "`user_id` someone already claimed answers 409 unless that member's own token comes "
-            "with the request (joining again from another device). Omit `user_id` to get one "
-            "made from the name. Failed attempts are rate-limited per address."
+            "with the request (joining again from another device). The `user_id` of a member "
+            "who left or was removed is never given to anyone else (409), and a name a present "
+            "member already has (compared ignoring case and repeated spaces) answers 409 "
+            "`name_taken`. Omit `user_id` to get one made from the name. Failed attempts are "
+            "rate-limited per address."
         ),
         request=JoinSerializer,
         responses={
@@ -224,9 +235,11 @@ class RoomScreenView(APIView):
             "not a member: it is in no list and not in presence. Unknown codes count as failed "
             "join attempts."
         ),
-        request=None,
+        request=ScreenOpenSerializer,
+        examples=[OpenApiExample("The living-room TV", request_only=True, value={"label": "TV"})],
         responses={
             200: ScreenTokenSerializer,
+            400: BAD_REQUEST,
             404: error("No room has this code.", "not_found", services.CODE_NOT_FOUND),
             429: RATE_LIMITED,
         },
@@ -234,8 +247,49 @@ class RoomScreenView(APIView):
         tags=["rooms"],
     )
     def post(self, request: Request, code: str) -> Response:
-        room, token = services.screen_open(code=code, address=client_address(request))
-        return Response({"room": RoomSerializer(room).data, "token": token})
+        data = parse(ScreenOpenSerializer, request.data)
+        room, screen, token = services.screen_open(
+            code=code, address=client_address(request), **data
+        )
+        return Response(
+            {
+                "room": RoomSerializer(room).data,
+                "screen": ScreenSerializer(screen).data,
+                "token": token,
+            }
+        )
+
+
+class ScreenCollectionView(APIView):
+    @extend_schema(
+        operation_id="rooms_screens_list",
+        summary="List the room's screens (host only)",
+        responses=responses({200: ScreenSerializer(many=True)}),
+        tags=["rooms"],
+    )
+    def get(self, request: Request, room_id: str) -> Response:
+        room = services.room_get(room_id)
+        member = require_member(request, room)
+        screens = services.screens_list(room=room, by=member)
+        return Response(ScreenSerializer(screens, many=True).data)
+
+
+class ScreenDetailView(APIView):
+    @extend_schema(
+        operation_id="rooms_screens_revoke",
+        summary="Revoke a screen (host only)",
+        description=(
+            "The screen's token stops working and its open event streams end at once, after "
+            "a `screen_revoked` event."
+        ),
+        responses=responses({204: None}),
+        tags=["rooms"],
+    )
+    def delete(self, request: Request, room_id: str, screen_id: str) -> Response:
+        room = services.room_get(room_id)
+        member = require_member(request, room)
+        services.screen_revoke(room=room, by=member, screen_id=screen_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class MemberCollectionView(APIView):
@@ -278,3 +332,23 @@ class MemberDetailView(APIView):
         member = require_member(request, room)
         services.member_remove(room=room, by=member, user_id=user_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MemberTokenView(APIView):
+    @extend_schema(
+        operation_id="rooms_members_sign_out_others",
+        summary="Sign out your other devices (yourself only)",
+        description=(
+            "Every token of yours made before this one stops working, including the one sent "
+            "with this request, and the WebSockets and event streams opened with them are "
+            "closed after a `member_signed_out` event. The answer holds your new token."
+        ),
+        request=None,
+        responses=responses({200: MemberTokenSerializer}),
+        tags=["rooms"],
+    )
+    def post(self, request: Request, room_id: str, user_id: str) -> Response:
+        room = services.room_get(room_id)
+        member = require_member(request, room)
+        member, token = services.member_sign_out_others(room=room, by=member, user_id=user_id)
+        return Response({"member": MemberSerializer(member).data, "token": token})

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from queues.models import QueueItem
 from rooms.models import Member, Room, SelectionMode
-from rooms.services import require_open
+from rooms.services import member_require_present, require_open
 from selection import algorithms
 from selection.models import Selection
 from selection.serializers import SelectionSerializer
@@ -88,6 +88,7 @@ def selection_for_round(voting_round: VotingRound, by: Member | None) -> dict | 
 def selection_make(*, room: Room, by: Member | None, mode: str | None = None) -> Selection:
     require_open(room)
     with atomic():
+        member_require_present(by)
         _require_pick_budget(room)
         selection = selection_record(room=room, mode=mode or room.selection_mode, by=by)
     if selection is None:

@@ -10,8 +10,9 @@ from rest_framework.test import APIClient
 
 from queues.models import QueueItem
 from queues.services import queue_item_add
-from rooms.models import Member, Room
+from rooms.models import Member, Room, RoomScreen
 from rooms.services import room_create, room_join
+from rooms.tokens import screen_token
 from selection.models import Selection
 from voting.models import Vote, VotingRound
 from watchqueue_site.models import RoomEvent
@@ -61,6 +62,11 @@ def make_room(*user_ids: str, name: str = "Friday Night Movies", **settings: obj
         setup.tokens[user_id] = member_token
     room.refresh_from_db()
     return setup
+
+
+def screen_token_for(room: Room, label: str = "TV") -> str:
+    """The token of a new screen of `room`, as opening one with the join code gives."""
+    return screen_token(RoomScreen.objects.create(room=room, label=label))
 
 
 def seq_now(room: Room) -> int:

@@ -9,8 +9,8 @@ from django.test import Client
 
 from rooms.ratelimit import TOO_MANY_FAILURES
 from rooms.services import member_remove
-from rooms.tokens import cookie_name, screen_token
-from tests.factories import make_room
+from rooms.tokens import cookie_name
+from tests.factories import make_room, screen_token_for
 from web import invite
 
 
@@ -98,7 +98,7 @@ def test_a_removed_members_cookie_is_refused_and_cleared(room):
 
 
 def test_a_screen_is_sent_to_the_tv_and_may_read_the_history(room):
-    client = browser(room, screen_token(room.room))
+    client = browser(room, screen_token_for(room.room))
     assert client.get(f"/r/{room.room.pk}")["Location"] == f"/r/{room.room.pk}/tv"
     tv = client.get(f"/r/{room.room.pk}/tv")
     assert tv.status_code == 200

@@ -13,10 +13,9 @@ from queues.services import ADD_AS_SELF_ONLY, NOT_YOURS
 from rooms.auth import INVALID_TOKEN, OTHER_ROOM, SCREEN_READS_ONLY, TOKEN_REQUIRED
 from rooms.models import Member, Room
 from rooms.services import HOST_ONLY
-from rooms.tokens import screen_token
 from selection.models import Selection
 from selection.services import selection_make
-from tests.factories import RoomSetup, client_for
+from tests.factories import RoomSetup, client_for, screen_token_for
 from voting.models import Vote, VotingRound
 from voting.services import VOTE_AS_SELF_ONLY, round_start, vote_cast
 from watchqueue_site.models import RoomEvent
@@ -227,7 +226,7 @@ def test_the_token_query_parameter_does_not_authorize_writes(world, case):
 @pytest.mark.django_db
 @pytest.mark.parametrize("case", GET_CASES, ids=str)
 def test_a_screens_token_reads_what_a_member_reads(world, case):
-    response, _ = call(world, case, client_for(screen_token(world.setup.room)))
+    response, _ = call(world, case, client_for(screen_token_for(world.setup.room)))
 
     assert response.status_code == 200, response.content
 
@@ -235,7 +234,7 @@ def test_a_screens_token_reads_what_a_member_reads(world, case):
 @pytest.mark.django_db
 @pytest.mark.parametrize("case", [c for c in CASES if c.method != "get"], ids=str)
 def test_a_screens_token_changes_nothing(world, case):
-    response, before = call(world, case, client_for(screen_token(world.setup.room)))
+    response, before = call(world, case, client_for(screen_token_for(world.setup.room)))
 
     assert response.status_code == 403
     assert response.json() == {"error": "forbidden", "detail": SCREEN_READS_ONLY}
@@ -245,7 +244,7 @@ def test_a_screens_token_changes_nothing(world, case):
 @pytest.mark.django_db
 @pytest.mark.parametrize("case", GET_CASES, ids=str)
 def test_a_screen_of_another_room_reads_nothing_here(world, case):
-    response, _ = call(world, case, client_for(screen_token(world.other.room)))
+    response, _ = call(world, case, client_for(screen_token_for(world.other.room)))
 
     assert response.status_code == 403
     assert response.json() == {"error": "forbidden", "detail": OTHER_ROOM}

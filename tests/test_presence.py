@@ -72,10 +72,16 @@ def test_a_stale_row_does_not_hide_a_live_one_of_the_same_member(room):
     assert [u["user_id"] for u in presence.presence_online(room.room.pk)] == ["bob"]
 
 
-def test_a_removed_members_connections_go_with_them(room):
+def test_a_removed_member_leaves_presence_at_once_and_their_closed_tab_records_user_left(room):
     tab = presence.presence_enter(room.members["bob"])
     member_remove(room=room.room, by=room.host, user_id="bob")
+    assert presence.presence_online(room.room.pk) == []
     with recorded(room.room) as events:
         presence.presence_leave(tab)
-    assert events == []
-    assert presence.presence_online(room.room.pk) == []
+    assert events == [
+        {
+            "type": "user_left",
+            "user": {"user_id": "bob", "name": "Bob", "avatar": ""},
+            "users": [],
+        }
+    ]

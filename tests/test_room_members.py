@@ -13,6 +13,7 @@ from rooms.services import (
     HOST_CANNOT_LEAVE,
     REMOVE_OTHERS_HOST_ONLY,
     ROOM_CLOSED,
+    USER_ID_DEPARTED,
     member_remove,
     room_close,
     room_create,
@@ -283,23 +284,33 @@ def test_nobody_removes_the_host(actor, status, error, detail):
 
 
 @pytest.mark.django_db
-def test_a_removed_then_re_added_member_gets_a_new_token_and_the_old_one_stays_dead():
-    """bob's browser still sends his old token when he joins again; it is ignored, not a 401."""
+def test_a_removed_members_user_id_is_given_to_no_one_and_their_old_token_stays_dead():
+    """bob's browser still sends his old token when he joins again; it is ignored, not a 401.
+    His user_id stays his: listing it again or joining as it is refused, and joining by name
+    gives a new identity."""
     setup = make_room("alice", "bob")
     old_token = setup.tokens["bob"]
     url = f"/api/rooms/{setup.room.pk}"
     assert setup.client("alice").delete(f"{url}/members/bob").status_code == 204
+    before = rows()
 
     relisted = setup.client("alice").post(
         f"{url}/members", {"user_id": "bob", "name": "Bob"}, format="json"
     )
     rejoined = join(setup.room.code, "bob", token=old_token)
 
-    assert relisted.status_code == 201
-    assert rejoined.status_code == 200
-    new_token = rejoined.json()["token"]
-    assert new_token != old_token
-    assert client_for(new_token).get(url).status_code == 200
+    assert (relisted.status_code, relisted.json()) == (
+        409,
+        {"error": "user_id_taken", "detail": USER_ID_DEPARTED},
+    )
+    assert (rejoined.status_code, rejoined.json()["detail"]) == (409, USER_ID_DEPARTED)
+    assert rows() == before
+    fresh = client_for(old_token).post(
+        f"/api/rooms/{setup.room.code}/join", {"name": "Bob"}, format="json"
+    )
+    assert fresh.status_code == 200
+    assert fresh.json()["member"]["user_id"].startswith("bob-")
+    assert client_for(fresh.json()["token"]).get(url).status_code == 200
     assert client_for(old_token).get(url).status_code == 401
     assert member_from_token(old_token) is None
 

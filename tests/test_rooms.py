@@ -133,7 +133,7 @@ def test_a_join_code_clash_draws_another_code(monkeypatch):
 @pytest.mark.django_db
 def test_a_member_without_user_id_gets_one_made_from_the_name():
     body = create(
-        {"name": "R", "members": [{"name": "Alice Smith"}, {"name": "Sam"}, {"name": "Sam"}]}
+        {"name": "R", "members": [{"name": "Alice Smith"}, {"name": "Sam"}, {"name": "Sam!"}]}
     )
 
     ids = list(members_by_id(body["room"]))
@@ -333,8 +333,8 @@ def test_joining_with_an_unknown_code_is_not_found():
 def test_joining_without_user_id_gets_a_fresh_one_that_claims_nobodys_place():
     room, _ = seed_room()
 
-    as_alice = join(room.code, name="Alice").json()["member"]["user_id"]
-    as_bob = join(room.code, name="Bob").json()["member"]["user_id"]
+    as_alice = join(room.code, name="Alice!").json()["member"]["user_id"]
+    as_bob = join(room.code, name="Bob!").json()["member"]["user_id"]
 
     assert as_alice.startswith("alice-")
     assert as_bob.startswith("bob-")

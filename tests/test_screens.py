@@ -7,10 +7,10 @@ from realtime import presence
 from rooms.models import Member
 from rooms.ratelimit import TOO_MANY_FAILURES
 from rooms.services import room_delete
-from rooms.tokens import Screen, reader_from_token, screen_token
+from rooms.tokens import Screen, reader_from_token
 from selection.services import selection_make
 from tests.events import recorded
-from tests.factories import client_for, make_room, seq_now
+from tests.factories import client_for, make_room, screen_token_for, seq_now
 from voting.services import round_start, vote_cast
 
 
@@ -32,7 +32,9 @@ def test_the_join_code_opens_a_screen_whatever_its_case_and_spacing(room):
     assert response.status_code == 200
     body = response.json()
     assert body["room"]["id"] == room.room.pk
-    assert reader_from_token(body["token"]) == Screen(room_id=room.room.pk)
+    assert reader_from_token(body["token"]) == Screen(
+        room_id=room.room.pk, screen_id=body["screen"]["id"]
+    )
 
 
 def test_a_screen_is_not_a_member_and_records_nothing(room):
@@ -52,13 +54,13 @@ def test_an_unknown_code_is_a_404_and_counts_as_a_failed_attempt(db, settings):
 
 
 def test_a_screen_token_dies_with_its_room(room):
-    token = screen_token(room.room)
+    token = screen_token_for(room.room)
     room_delete(room=room.room, by=None)
     assert reader_from_token(token) is None
 
 
 def test_a_screen_token_is_no_member_token(room):
-    token = screen_token(room.room)
+    token = screen_token_for(room.room)
     response = client_for(token).post(
         "/api/votes", {"item_id": room.add_item("Heat").pk, "vote": "up"}, format="json"
     )
@@ -97,7 +99,7 @@ def test_the_snapshot_holds_everything_a_client_shows_at_the_rooms_event_number(
 
 
 def test_a_screens_snapshot_has_no_you(room):
-    body = client_for(screen_token(room.room)).get(f"/api/rooms/{room.room.pk}/snapshot").json()
+    body = client_for(screen_token_for(room.room)).get(f"/api/rooms/{room.room.pk}/snapshot").json()
     assert body["you"] is None
     assert (body["queue"], body["votes"], body["round"], body["selection"]) == ([], [], None, None)
 

@@ -11,7 +11,7 @@ from history.services import history_mark_watched
 from queues.models import QueueItem
 from queues.services import item_get
 from rooms.models import Member
-from rooms.services import member_remove
+from rooms.services import NO_LONGER_MEMBER, member_remove
 from tests.events import recorded
 from tests.factories import client_for, make_room, pick, refusal, votes_rounds_and_picks
 from tests.factories import race as shared_race
@@ -216,7 +216,7 @@ def test_a_vote_from_a_member_removed_since_their_token_was_read_is_refused():
     member_remove(room=setup.room, by=zoe, user_id="zoe")
     with (
         recorded(setup.room) as events,
-        pytest.raises(Unauthenticated, match=services.MEMBER_GONE),
+        pytest.raises(Unauthenticated, match=NO_LONGER_MEMBER),
     ):
         services.vote_cast(item_id=item.pk, by=zoe, value="up")
     assert not Vote.objects.exists()

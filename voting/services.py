@@ -16,11 +16,11 @@ from queues.models import ItemStatus, QueueItem
 from queues.serializers import vote_counts
 from queues.services import ITEM_NOT_FOUND
 from rooms.models import Member, Room
-from rooms.services import OTHER_ROOM, require_open
+from rooms.services import OTHER_ROOM, member_require_present, require_open
 from voting.models import RoundStatus, Vote, VoteValue, VotingRound
 from voting.serializers import VotingRoundSerializer
 from watchqueue_site.db import atomic, retry_on_conflict, unique_row
-from watchqueue_site.errors import Conflict, Forbidden, NotFound, Unauthenticated
+from watchqueue_site.errors import Conflict, Forbidden, NotFound
 from watchqueue_site.events import EventType, event_record
 from watchqueue_site.hooks import Hook
 
@@ -33,7 +33,6 @@ NO_ROUND = "There is no voting round running in this room."
 ROUND_END_NOT_ALLOWED = "Only the host or whoever started the round can end it early."
 EMPTY_QUEUE_OUTCOME = "The queue was empty when the round ended, so nothing was picked."
 ROOM_CLOSED_OUTCOME = "The room was closed before the round ended, so nothing was picked."
-MEMBER_GONE = "This member has been removed from the room."
 
 # A round that ends makes the room's pick, which the selection app makes (`selection/apps.py`).
 # Called inside the round's atomic block with the round and who ended it; answers the pick as
@@ -103,12 +102,10 @@ def _vote_cast(item_id: str, by: Member, value: str) -> tuple[Vote, QueueItem, b
     room = item.room
     vote = unique_row(Vote.objects.filter(item_id=item.pk, member_id=by.pk))
     old = vote.value if vote is not None else None
+    # The member was read from the token before this transaction: if they have been removed
+    # (or signed this token out) since, their vote must not land.
+    member_require_present(by)
     if vote is None:
-        # The member was read from the token before this transaction: if they have been
-        # removed since, their vote must not land. (An earlier vote of theirs proves they are
-        # still here: removing a member withdraws their votes in the same transaction.)
-        if not Member.objects.filter(pk=by.pk).exists():
-            raise Unauthenticated(MEMBER_GONE)
         vote = Vote.objects.create(room=room, item=item, member=by, user_id=by.user_id, value=value)
     elif old == value:
         return vote, item, False
@@ -135,6 +132,7 @@ def vote_remove(*, item_id: str, by: Member, user_id: str) -> QueueItem:
     if user_id != by.user_id:
         raise Forbidden(VOTE_AS_SELF_ONLY)
     with atomic():
+        member_require_present(by)
         item = _votable_item(item_id, by)
         vote = unique_row(Vote.objects.filter(item_id=item.pk, member_id=by.pk))
         if vote is None:
@@ -189,6 +187,7 @@ def round_start(
     seconds = duration_seconds or room.voting_duration_seconds
     try:
         with atomic():
+            member_require_present(by)
             voting_round = VotingRound.objects.create(
                 room=room,
                 started_by=by.user_id if by else "",
@@ -221,6 +220,7 @@ def round_close(voting_round: VotingRound, *, by: Member | None = None, pick: bo
     backs that up in the database. A round of a closed room ends without a pick.
     """
     with atomic():
+        member_require_present(by)
         return _round_close(voting_round, by=by)
 
 

@@ -33,6 +33,8 @@ class EventType:
     HISTORY_UPDATE = "history_update"
     USER_JOINED = "user_joined"
     USER_LEFT = "user_left"
+    SCREEN_REVOKED = "screen_revoked"
+    MEMBER_SIGNED_OUT = "member_signed_out"
 
 
 # Called once per event, with the event as clients receive it, after its transaction commits,

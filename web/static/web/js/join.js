@@ -49,7 +49,7 @@ screenButton.addEventListener("click", async () => {
   const errorBox = document.getElementById("screen-error");
   screenButton.disabled = true;
   try {
-    const opened = await api("POST", `/rooms/${encodeURIComponent(screenButton.dataset.code)}/screen`);
+    const opened = await api("POST", `/rooms/${encodeURIComponent(screenButton.dataset.code)}/screen`, { label: "TV" });
     // A member's own device keeps its member token: it can show the TV view with that.
     if (!screenButton.dataset.member) rememberToken(opened.room.id, opened.token);
     location.assign(`/r/${opened.room.id}/tv`);

@@ -12,6 +12,8 @@ const EVENT_TYPES = [
 ];
 // Close codes the server uses when the member may no longer be here (see realtime/consumers.py).
 const GONE_CODES = new Set([4401, 4403, 4410]);
+// The room was closed: no reconnecting until the page asks (the host reopening it).
+const ROOM_CLOSED_CODE = 4423;
 
 export class Live {
   constructor({ roomId, userId = null, heartbeatSeconds = 30, onSnapshot, onEvent, onStatus, onGone, onTrouble = null }) {
@@ -31,6 +33,7 @@ export class Live {
     this.watchdog = null;
     this.lastHeard = Date.now();
     this.stopped = false;
+    this.paused = false;
     // Each connect() takes a new number; one that finds a newer number after waiting gives way,
     // so two reconnects at once (a phone waking fires "online" and "visibilitychange") open one
     // transport, not two.
@@ -101,8 +104,16 @@ export class Live {
     this.timer = setTimeout(() => this.connect(), pause * (0.75 + Math.random() * 0.5));
   }
 
+  // After the room was closed and reopened: connect again.
+  resume() {
+    if (this.stopped || !this.paused) return;
+    this.paused = false;
+    this.attempt = 0;
+    this.connect();
+  }
+
   reconnectNow() {
-    if (this.stopped || this.state === "live") return;
+    if (this.stopped || this.paused || this.state === "live") return;
     this.attempt = Math.max(this.attempt, 1);
     this.connect();
   }
@@ -161,6 +172,10 @@ export class Live {
       if (GONE_CODES.has(closed.code)) {
         this.stop();
         this.onGone({ status: closed.code, code: closed.code === 4410 ? "room_deleted" : "gone" });
+      } else if (closed.code === ROOM_CLOSED_CODE) {
+        this.paused = true;
+        this.closeTransport();
+        this.status("closed");
       } else {
         this.retry();
       }
@@ -194,7 +209,7 @@ export class Live {
 }
 
 export function statusLabel(state) {
-  return { live: "Live", connecting: "Connecting…", offline: "Offline · reconnecting…" }[state] || state;
+  return { live: "Live", connecting: "Connecting…", offline: "Offline · reconnecting…", closed: "Room closed" }[state] || state;
 }
 
 export function showStatus(state) {

@@ -4,11 +4,12 @@ import { api } from "./api.js";
 import { $, avatar, confirmAction, h, showError, toast } from "./ui.js";
 
 export class RoomDialog {
-  constructor({ state, cfg, me, onLeft }) {
+  constructor({ state, cfg, me, onLeft, onReopened = () => {} }) {
     this.state = state;
     this.cfg = cfg;
     this.me = me;
     this.onLeft = onLeft;
+    this.onReopened = onReopened;
     this.dialog = $("#room-dialog");
     this.form = $("#settings-form");
     $("#room-menu-button").addEventListener("click", () => {
@@ -104,6 +105,7 @@ export class RoomDialog {
     try {
       await api("PATCH", `/rooms/${this.cfg.room_id}`, { status });
       this.dialog.close();
+      if (status === "open") this.onReopened();
     } catch (error) {
       showError(error);
     }

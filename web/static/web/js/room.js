@@ -115,7 +115,7 @@ function markWatched(item) {
 
 const queueView = new QueueView($("#queue"), { state, actions: { vote, menu: itemMenu } });
 const addForm = new AddForm($("#add-form"), { tmdb: cfg.tmdb, add: addItem });
-const dialog = new RoomDialog({ state, cfg, me, onLeft: leave });
+const dialog = new RoomDialog({ state, cfg, me, onLeft: leave, onReopened: () => live.resume() });
 const editDialog = new EditDialog();
 
 // Rendering.

@@ -52,6 +52,9 @@ export class RoomState {
         return { kind: "gone" };
       case "member_update":
         this.room = { ...this.room, members: event.members, host: hostOf(event.members) };
+        if (event.action === "removed") {
+          this.room.former_members = [...(this.room.former_members || []), event.member];
+        }
         if (this.you && event.member.user_id === this.you.user_id) {
           if (event.action === "removed") {
             this.gone = "removed";
@@ -118,7 +121,9 @@ export class RoomState {
   }
 
   member(userId) {
-    return (this.room && this.room.members.find((member) => member.user_id === userId)) || { user_id: userId, name: userId, avatar: "" };
+    // A member who left is no longer listed, but what they added and rated keeps their name.
+    const known = this.room ? [...this.room.members, ...(this.room.former_members || [])] : [];
+    return known.find((member) => member.user_id === userId) || { user_id: userId, name: userId, avatar: "" };
   }
 
   myVote(itemId) {
