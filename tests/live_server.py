@@ -78,17 +78,24 @@ def django_shell(env: dict[str, str], code: str) -> str:
 
 @contextmanager
 def daphne(
-    env: dict[str, str], *, wait_path: str = "/health", port: int | None = None
+    env: dict[str, str],
+    *,
+    wait_path: str = "/health",
+    port: int | None = None,
+    args: tuple[str, ...] = (),
+    output: Path | None = None,
 ) -> Iterator[str]:
-    """Serve the app with daphne (on `port`, or a free one); yields its base URL once
-    `wait_path` answers."""
+    """Serve the app with daphne (on `port`, or a free one, with daphne's own `args`); yields
+    its base URL once `wait_path` answers. With `output`, the server's stdout and stderr go
+    to that file."""
     port = port or free_port()
+    sink = output.open("ab") if output else None
     process = subprocess.Popen(
-        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), APP],
+        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), *args, APP],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stdout=sink or subprocess.DEVNULL,
+        stderr=sink or subprocess.PIPE,
         preexec_fn=_die_with_parent,
     )
     base = f"http://127.0.0.1:{port}"
@@ -96,7 +103,8 @@ def daphne(
         deadline = time.monotonic() + 30
         while True:
             if process.poll() is not None:
-                raise RuntimeError(f"daphne exited: {process.stderr.read().decode()[-2000:]}")
+                said = output.read_text()[-2000:] if output else process.stderr.read().decode()
+                raise RuntimeError(f"daphne exited: {said[-2000:]}")
             try:
                 requests.get(base + wait_path, timeout=1)
                 break
@@ -112,3 +120,5 @@ def daphne(
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        if sink:
+            sink.close()
