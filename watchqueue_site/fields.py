@@ -9,6 +9,7 @@ they name. `StrictSerializer` also refuses fields it does not know, which catche
 import re
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from watchqueue_site.text import has_bidi_control, has_hidden, is_one_emoji, without_hidden
@@ -99,6 +100,10 @@ class StrictChoiceField(serializers.ChoiceField):
         return super().to_internal_value(data)
 
 
+ID_PATTERN = "^[0-9a-f]{24}$"
+
+
+@extend_schema_field({"type": "string", "pattern": ID_PATTERN})
 class IdField(StrictCharField):
     """A 24-hex-digit id, as every object in WatchQueue has."""
 
@@ -106,7 +111,7 @@ class IdField(StrictCharField):
 
     def to_internal_value(self, data: Any) -> str:
         value = super().to_internal_value(data)
-        if not re.fullmatch(r"[0-9a-f]{24}", value):
+        if not re.fullmatch(ID_PATTERN, value):
             self.fail("id")
         return value
 

@@ -239,7 +239,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rooms.auth.MemberTokenAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rooms.auth.TokenRequired"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["watchqueue_site.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -269,6 +269,10 @@ SPECTACULAR_SETTINGS = {
         {"name": "metadata", "description": "Movie and show metadata from TMDB."},
     ],
     "SCHEMA_PATH_PREFIX": "/api",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "watchqueue_site.schema.state_limits",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "SelectionModeEnum": "rooms.models.SelectionMode.choices",
         "QueueItemStatusEnum": "queues.models.ItemStatus.choices",
