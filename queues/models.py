@@ -50,8 +50,9 @@ class QueueItemQuerySet(models.QuerySet):
 class QueueItem(PublicIdModel):
     room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="queue_items")
     title = models.CharField(max_length=TITLE_MAX)
-    # The title folded for comparison (case and runs of whitespace ignored); the unique
-    # constraint below is on this, so the database refuses "inception" beside "Inception ".
+    # The title folded for comparison (`watchqueue_site.text.title_key`: NFKC, case, invisible
+    # characters and runs of whitespace ignored); the unique constraint below is on this, so the
+    # database refuses "inception" beside "Inception " and full-width "HEAT" beside "Heat".
     title_key = models.CharField(max_length=TITLE_MAX, editable=False)
     media_type = models.CharField(max_length=10, choices=MediaType, default=MediaType.MOVIE)
     tmdb_id = models.PositiveIntegerField(null=True, blank=True)

@@ -3,6 +3,7 @@ from rest_framework import serializers
 from queues.models import OVERVIEW_MAX, TITLE_MAX, ItemStatus, MediaType, QueueItem
 from rooms.serializers import UserIdField
 from watchqueue_site.fields import (
+    DisplayTextField,
     IdField,
     StrictCharField,
     StrictChoiceField,
@@ -73,14 +74,14 @@ class _ItemFieldsSerializer(StrictSerializer):
 
 class QueueAddSerializer(_ItemFieldsSerializer):
     room_id = IdField()
-    title = StrictCharField(max_length=TITLE_MAX)
+    title = DisplayTextField(max_length=TITLE_MAX, strip_invisible=True)
     added_by = UserIdField(
         required=False, help_text="Must be the token's own user_id; defaults to it."
     )
 
 
 class QueueUpdateSerializer(_ItemFieldsSerializer):
-    title = StrictCharField(max_length=TITLE_MAX, required=False)
+    title = DisplayTextField(max_length=TITLE_MAX, strip_invisible=True, required=False)
     status = StrictChoiceField(choices=ItemStatus.choices, required=False)
 
 

@@ -14,6 +14,7 @@ from watchqueue_site.db import atomic, retry_on_conflict, unique_row
 from watchqueue_site.errors import Conflict, Forbidden, Invalid, NotFound
 from watchqueue_site.events import EventType, event_record
 from watchqueue_site.hooks import Hook
+from watchqueue_site.text import title_key
 
 ITEM_NOT_FOUND = "No queue item with this id."
 DUPLICATE_TITLE = "This title is already in the room's queue."
@@ -34,11 +35,6 @@ metadata_wanted: Hook[[QueueItem], None] = Hook("metadata_wanted")
 # Marking an item watched also makes its history entry, in the same transaction: the history
 # app does both (`history/apps.py`).
 item_watched: Hook[[QueueItem, Member | None], object] = Hook("item_watched")
-
-
-def title_key(title: str) -> str:
-    """The form two titles are compared in: case and runs of whitespace do not count."""
-    return " ".join(title.split()).casefold()
 
 
 def clean_title(title: str) -> str:

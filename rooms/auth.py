@@ -4,6 +4,7 @@ may read and do."""
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication
+from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
 from rooms.models import Member, Room
@@ -59,6 +60,22 @@ class MemberTokenAuthentication(BaseAuthentication):
 
     def authenticate_header(self, request: Request) -> str:
         return 'Bearer realm="api"'
+
+
+class TokenRequired(BasePermission):
+    """Every API view's default: no token, 401, before the view looks anything up. So without a
+    token a room (or item, entry, pick) that exists and one that does not answer alike, and ids
+    cannot be probed. The few views anyone may call (creating, joining, looking a code up,
+    opening a screen) set `permission_classes = []`."""
+
+    def has_permission(self, request: Request, view: object) -> bool:
+        # A method the view does not serve is a 405 whoever asks.
+        served = request.method.lower() in getattr(view, "http_method_names", ())
+        if not hasattr(view, request.method.lower()) or not served:
+            return True
+        if request.method == "OPTIONS" or request.user is not None:
+            return True
+        raise exceptions.NotAuthenticated(TOKEN_REQUIRED)
 
 
 class MemberTokenScheme(OpenApiAuthenticationExtension):

@@ -20,6 +20,8 @@ from rooms.models import (
     name_key,
 )
 from watchqueue_site.fields import (
+    DisplayTextField,
+    EmojiField,
     StrictBooleanField,
     StrictCharField,
     StrictChoiceField,
@@ -152,8 +154,14 @@ class ScreenTokenSerializer(serializers.Serializer):
 
 class MemberInSerializer(StrictSerializer):
     user_id = UserIdField(required=False, help_text=USER_ID_HELP)
-    name = StrictCharField(max_length=MEMBER_NAME_MAX, trim_whitespace=True)
-    avatar = StrictCharField(max_length=AVATAR_MAX, required=False, allow_blank=True, default="")
+    name = DisplayTextField(max_length=MEMBER_NAME_MAX, trim_whitespace=True)
+    avatar = EmojiField(
+        max_length=AVATAR_MAX,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="One emoji (a flag or a ZWJ sequence counts as one), or empty.",
+    )
 
 
 class RoomSettingsInSerializer(StrictSerializer):
@@ -165,7 +173,7 @@ class RoomSettingsInSerializer(StrictSerializer):
 
 
 class RoomCreateSerializer(StrictSerializer):
-    name = StrictCharField(max_length=NAME_MAX)
+    name = DisplayTextField(max_length=NAME_MAX)
     members = MemberInSerializer(many=True, min_length=1, max_length=settings.ROOM_MEMBERS_MAX)
     settings = RoomSettingsInSerializer(required=False)
 
@@ -195,15 +203,18 @@ class MemberTokenSerializer(serializers.Serializer):
 
 
 class RoomUpdateSerializer(StrictSerializer):
-    name = StrictCharField(max_length=NAME_MAX, required=False)
+    name = DisplayTextField(max_length=NAME_MAX, required=False)
     settings = RoomSettingsInSerializer(required=False)
     status = StrictChoiceField(choices=RoomStatus.choices, required=False)
 
 
 class JoinSerializer(MemberInSerializer):
-    avatar = StrictCharField(
+    avatar = EmojiField(
         max_length=AVATAR_MAX,
         required=False,
         allow_blank=True,
-        help_text="Omit to keep the avatar a listed place or an earlier join already has.",
+        help_text=(
+            "One emoji, or empty. Omit to keep the avatar a listed place or an earlier join "
+            "already has."
+        ),
     )

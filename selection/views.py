@@ -44,7 +44,7 @@ class SelectView(APIView):
         room = room_get(room_id)
         member = require_member(request, room)
         query = parse(SelectQuerySerializer, query_params(request))
-        body = parse(SelectQuerySerializer, request.data) if request.data else {}
+        body = parse(SelectQuerySerializer, request.data)
         mode = query.get("mode") or body.get("mode")
         selection = services.selection_make(room=room, by=member, mode=mode)
         return Response(SelectionSerializer(selection).data, status=status.HTTP_201_CREATED)

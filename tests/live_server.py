@@ -78,22 +78,34 @@ def django_shell(env: dict[str, str], code: str) -> str:
     return done.stdout
 
 
-def spawn_daphne(env: dict[str, str], port: int, *, wait_path: str = "/health") -> subprocess.Popen:
-    """Start daphne on `port` and return its process once `wait_path` answers."""
+def spawn_daphne(
+    env: dict[str, str],
+    port: int,
+    *,
+    wait_path: str = "/health",
+    args: tuple[str, ...] = (),
+    output: Path | None = None,
+) -> subprocess.Popen:
+    """Start daphne on `port` (with daphne's own `args`) and return its process once
+    `wait_path` answers. With `output`, the server's stdout and stderr are appended to it."""
+    sink = output.open("ab") if output else None
     process = subprocess.Popen(
-        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), APP],
+        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), *args, APP],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stdout=sink or subprocess.DEVNULL,
+        stderr=sink or subprocess.PIPE,
         preexec_fn=_die_with_parent,
     )
+    if sink:
+        sink.close()  # the child has its own copy
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
         while True:
             if process.poll() is not None:
-                raise RuntimeError(f"daphne exited: {process.stderr.read().decode()[-2000:]}")
+                said = output.read_text() if output else process.stderr.read().decode()
+                raise RuntimeError(f"daphne exited: {said[-2000:]}")
             try:
                 requests.get(base + wait_path, timeout=1)
                 return process
@@ -117,12 +129,18 @@ def stop(process: subprocess.Popen) -> None:
 
 @contextmanager
 def daphne(
-    env: dict[str, str], *, wait_path: str = "/health", port: int | None = None
+    env: dict[str, str],
+    *,
+    wait_path: str = "/health",
+    port: int | None = None,
+    args: tuple[str, ...] = (),
+    output: Path | None = None,
 ) -> Iterator[str]:
-    """Serve the app with daphne (on `port`, or a free one); yields its base URL once
-    `wait_path` answers."""
+    """Serve the app with daphne (on `port`, or a free one, with daphne's own `args`); yields
+    its base URL once `wait_path` answers. With `output`, the server's stdout and stderr go
+    to that file."""
     port = port or free_port()
-    process = spawn_daphne(env, port, wait_path=wait_path)
+    process = spawn_daphne(env, port, wait_path=wait_path, args=args, output=output)
     try:
         yield f"http://127.0.0.1:{port}"
     finally:

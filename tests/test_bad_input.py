@@ -25,6 +25,8 @@ from watchqueue_site.models import RoomEvent
 
 MODELS = [Room, Member, QueueItem, Vote, VotingRound, Selection, WatchEntry, Rating, RoomEvent]
 UNKNOWN_ID = "0" * 24
+# The longest kind of emoji an avatar holds: a family of four with skin tones, 11 code points.
+FAMILY = "👨🏻\u200d👩🏻\u200d👧🏻\u200d👦🏻"
 ROOM = {"name": "Movie night", "members": [{"user_id": "ann", "name": "Ann"}]}
 
 
@@ -207,6 +209,12 @@ FIELD_CASES = [
         field="members.0.name", user=None),
     Bad("avatar 17", "POST", "/api/rooms", with_member(avatar="x" * 17),
         field="members.0.avatar", user=None),
+    Bad("avatar <b>", "POST", "/api/rooms", with_member(avatar="<b>x</b>"),
+        field="members.0.avatar", user=None),
+    Bad("member rlo", "POST", "/api/rooms", with_member(name="\u202eecilA"),
+        field="members.0.name", user=None),
+    Bad("name zwsp", "POST", "/api/rooms", new_room(name="Movie\u200bnight"), field="name",
+        user=None),
     Bad("user_id 41", "POST", "/api/rooms", with_member(user_id="a" * 41),
         field="members.0.user_id", user=None),
     Bad("user_id space", "POST", "/api/rooms", with_member(user_id="ann smith"),
@@ -239,12 +247,17 @@ FIELD_CASES = [
         field="user_id", user=None),
     Bad("avatar 17", "POST", "/api/rooms/{code}/join", {"name": "Carol", "avatar": "x" * 17},
         field="avatar", user=None),
+    Bad("avatar two", "POST", "/api/rooms/{code}/join", {"name": "Carol", "avatar": "🎬🎬"},
+        field="avatar", user=None),
+    Bad("name lri", "POST", "/api/rooms/{code}/join", {"name": "\u2066Carol\u2069"},
+        field="name", user=None),
     Bad("nickname", "POST", "/api/rooms/{code}/join", {"name": "Carol", "nickname": "C"},
         field="nickname", user=None),
     Bad("user_id space", "POST", "/api/rooms/{room}/members", {"name": "Carol", "user_id": "c c"},
         field="user_id"),
     # Changing a room
     Bad("name 101", "PATCH", "/api/rooms/{room}", {"name": "x" * 101}, field="name"),
+    Bad("name rlo", "PATCH", "/api/rooms/{room}", {"name": "\u202eyrtnuoC"}, field="name"),
     Bad("status archived", "PATCH", "/api/rooms/{room}", {"status": "archived"}, field="status"),
     Bad("duration 5", "PATCH", "/api/rooms/{room}", {"settings": {"voting_duration_seconds": 5}},
         field="settings.voting_duration_seconds"),
@@ -266,6 +279,8 @@ FIELD_CASES = [
     Bad("title 201", "POST", "/api/queue", {"title": "x" * 201}, field="title"),
     Bad("title blank", "POST", "/api/queue", {"title": "   "}, field="title"),
     Bad("title ctrl", "POST", "/api/queue", {"title": "Heat\u00072"}, field="title"),
+    Bad("title rlo", "POST", "/api/queue", {"title": "\u202e2 taeH"}, field="title"),
+    Bad("title invisible", "POST", "/api/queue", {"title": "\u200b\u2060"}, field="title"),
     Bad("year '1995'", "POST", "/api/queue", {"title": "Heat 2", "year": "1995"}, field="year"),
     Bad("media podcast", "POST", "/api/queue", {"title": "Heat 2", "media_type": "podcast"},
         field="media_type"),
@@ -317,7 +332,7 @@ def test_a_bad_field_is_refused_naming_it(world, case):
 
 GOOD = [
     ("POST", "/api/rooms", ROOM, None),
-    ("POST", "/api/rooms", with_member(name="A" * 50, avatar="x" * 16, user_id="a" * 40), None),
+    ("POST", "/api/rooms", with_member(name="A" * 50, avatar=FAMILY, user_id="a" * 40), None),
     ("POST", "/api/rooms/{code}/join", {"name": "Carol", "user_id": "carol.c-1_"}, None),
     ("PATCH", "/api/rooms/{room}", {"settings": {"voting_duration_seconds": 3600}}, "alice"),
     ("POST", "/api/queue", {"room_id": "{room}", "title": "x" * 200, "year": 1995}, "alice"),

@@ -162,10 +162,16 @@ def server_error(request: HttpRequest) -> HttpResponse:
     return defaults.server_error(request)
 
 
+NOT_AN_OBJECT = "The body must be a JSON object."
+
+
 def parse(serializer_class: type, data: Any) -> dict[str, Any]:
-    """Validate input with `serializer_class`; a 400 naming each bad field otherwise."""
+    """Validate input with `serializer_class`; a 400 naming each bad field otherwise.
+
+    A missing body arrives as an empty dict; a body of JSON `null` is None, and is refused like
+    any other body that is not an object, not taken as "no changes"."""
     if data is None:
-        data = {}
+        raise exceptions.ValidationError({"non_field_errors": [NOT_AN_OBJECT]})
     serializer = serializer_class(data=data)
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)

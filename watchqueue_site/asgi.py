@@ -21,6 +21,7 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from realtime.jobs import ticker  # noqa: E402
 from realtime.origin import browser_origin_validator  # noqa: E402
 from realtime.routing import websocket_urlpatterns  # noqa: E402
+from watchqueue_site.logs import redact_access_log  # noqa: E402
 from watchqueue_site.speedups import gc as collector  # noqa: E402
 from watchqueue_site.speedups.asgi import OneThreadASGIHandler  # noqa: E402
 
@@ -52,6 +53,9 @@ class _ServerStarts:
             server_started()
         await self.app(scope, receive, send)
 
+
+# Before daphne writes its first access log line: a `?token=` in a path is written redacted.
+redact_access_log()
 
 django_application = OneThreadASGIHandler() if settings.SPEEDUPS else ASGIHandler()
 

@@ -9,7 +9,10 @@ they name. `StrictSerializer` also refuses fields it does not know, which catche
 import re
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+from watchqueue_site.text import has_bidi_control, has_hidden, is_one_emoji, without_hidden
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
@@ -26,6 +29,49 @@ class StrictCharField(serializers.CharField):
         value = super().to_internal_value(data)
         if _CONTROL.search(value):
             self.fail("control")
+        return value
+
+
+BIDI = "Must not contain characters that reorder text (bidirectional controls)."
+INVISIBLE = "Must not contain invisible characters."
+NOT_ONE_EMOJI = "Must be one emoji, or empty."
+
+
+class DisplayTextField(StrictCharField):
+    """A name or a title: text shown to everyone, so it must be what it looks like.
+
+    Bidirectional controls (which make "\u202eecilA" show as "Alice") are refused. Other invisible
+    characters (zero-width spaces, joiners outside an emoji, soft hyphens, tabs and new lines) are
+    refused too, or, with `strip_invisible`, removed, for a title that is compared with others
+    anyway.
+    """
+
+    default_error_messages = {"bidi": BIDI, "invisible": INVISIBLE}
+
+    def __init__(self, *, strip_invisible: bool = False, **kwargs: Any) -> None:
+        self.strip_invisible = strip_invisible
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> str:
+        if isinstance(data, str) and has_bidi_control(data):
+            self.fail("bidi")
+        value = super().to_internal_value(data)
+        if self.strip_invisible:
+            return without_hidden(value)
+        if has_hidden(value):
+            self.fail("invisible")
+        return value
+
+
+class EmojiField(StrictCharField):
+    """An avatar: exactly one emoji (flags and ZWJ sequences count as one), or empty."""
+
+    default_error_messages = {"emoji": NOT_ONE_EMOJI}
+
+    def to_internal_value(self, data: Any) -> str:
+        value = super().to_internal_value(data)
+        if value and not is_one_emoji(value):
+            self.fail("emoji")
         return value
 
 
@@ -54,6 +100,10 @@ class StrictChoiceField(serializers.ChoiceField):
         return super().to_internal_value(data)
 
 
+ID_PATTERN = "^[0-9a-f]{24}$"
+
+
+@extend_schema_field({"type": "string", "pattern": ID_PATTERN})
 class IdField(StrictCharField):
     """A 24-hex-digit id, as every object in WatchQueue has."""
 
@@ -61,7 +111,7 @@ class IdField(StrictCharField):
 
     def to_internal_value(self, data: Any) -> str:
         value = super().to_internal_value(data)
-        if not re.fullmatch(r"[0-9a-f]{24}", value):
+        if not re.fullmatch(ID_PATTERN, value):
             self.fail("id")
         return value
 

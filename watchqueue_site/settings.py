@@ -5,7 +5,9 @@ With no `MONGODB_URL` the app runs on an embedded SQLite file that needs no set-
 runs on a MongoDB replica set through django-mongodb-backend.
 """
 
+import os
 import secrets
+from contextlib import suppress
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -26,6 +28,22 @@ DEBUG = envbool("DEBUG", False)
 SPEEDUPS = envbool("SPEEDUPS", True)
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "*")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
+
+# Behind https (README, "Security"): all off by default, for the embedded run on plain http.
+# A proxy that ends TLS says so in a header; name it only when the proxy always sets it, or a
+# client could claim https itself.
+_PROXY_SSL_HEADER = envstr("SECURE_PROXY_SSL_HEADER")
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_" + _PROXY_SSL_HEADER.upper().replace("-", "_"), "https") if _PROXY_SSL_HEADER else None
+)
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", False)
+SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", False)
+CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", False)
+# How long a browser keeps its token for a room (the `wq_<room_id>` cookie the server sets).
+TOKEN_COOKIE_DAYS = envint("TOKEN_COOKIE_DAYS", 30, minimum=1, maximum=400)
 
 
 def _secret_key() -> str:
@@ -50,13 +68,35 @@ def _secret_key() -> str:
         )
     key_file = DATA_DIR / "secret_key"
     if not key_file.exists():
-        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
         key_file.write_text(secrets.token_urlsafe(50))
         key_file.chmod(0o600)
     return key_file.read_text().strip()
 
 
 SECRET_KEY = _secret_key()
+
+
+def private_database(path: Path) -> None:
+    """Make the embedded database's folder (0700) and file (0600) private to this user.
+
+    SQLite creates its file, and then its write-ahead log and shared-memory files with the
+    file's own mode, under the process's umask, which usually lets everyone read them: every
+    room, member and token-bearing event. So the file is created empty here first (an empty file
+    is a valid database), and a file or folder this user owns that others can read is
+    tightened. A folder made by someone else is left as it is.
+    """
+    folder = path.parent
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if folder.stat().st_uid == os.getuid() and folder.stat().st_mode & 0o077:
+        folder.chmod(0o700)
+    with suppress(FileExistsError):
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    for part in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        with suppress(FileNotFoundError):
+            if part.stat().st_uid == os.getuid() and part.stat().st_mode & 0o077:
+                part.chmod(0o600)
+
 
 INSTALLED_APPS = [
     "daphne",
@@ -143,7 +183,7 @@ if USE_MONGODB:
     }
 else:
     SQLITE_PATH = Path(envstr("SQLITE_PATH", str(DATA_DIR / "watchqueue.sqlite3")))
-    SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
+    private_database(SQLITE_PATH)
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
@@ -200,7 +240,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = envint("REQUEST_MAX_BYTES", 64 * 1024, minimum=102
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rooms.auth.MemberTokenAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rooms.auth.TokenRequired"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["watchqueue_site.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -230,6 +270,10 @@ SPECTACULAR_SETTINGS = {
         {"name": "metadata", "description": "Movie and show metadata from TMDB."},
     ],
     "SCHEMA_PATH_PREFIX": "/api",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "watchqueue_site.schema.state_limits",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "SelectionModeEnum": "rooms.models.SelectionMode.choices",
         "QueueItemStatusEnum": "queues.models.ItemStatus.choices",
@@ -264,6 +308,9 @@ WS_MESSAGE_MAX_BYTES = envint("WS_MESSAGE_MAX_BYTES", 16 * 1024, minimum=1024)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact_tokens": {"()": "watchqueue_site.logs.RedactTokens"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_tokens"]},
+    },
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO").upper()},
 }

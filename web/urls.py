@@ -1,6 +1,6 @@
 from django.urls import path
 
-from web import views
+from web import session, views
 
 app_name = "web"
 
@@ -9,6 +9,7 @@ urlpatterns = [
     path("join", views.join_by_code, name="join-by-code"),
     path("join/<str:code>", views.join, name="join"),
     path("r/<str:room_id>", views.room, name="room"),
+    path("r/<str:room_id>/session", session.RoomSessionView.as_view(), name="session"),
     path("r/<str:room_id>/history", views.history, name="history"),
     path("r/<str:room_id>/tv", views.tv, name="tv"),
     path("offline", views.offline, name="offline"),

@@ -52,15 +52,20 @@ export async function api(method, path, body, { signal } = {}) {
 }
 
 // A browser keeps its token for each room in a cookie, so that a reload, or a visit days later,
-// finds the member still in the room. The server reads it to render the room's pages and to
-// accept the page's WebSocket; nothing else is authenticated by it.
-const YEAR_AND_A_MONTH = 400 * 24 * 3600;
-
-export function rememberToken(roomId, value) {
-  const secure = location.protocol === "https:" ? "; Secure" : "";
-  document.cookie = `wq_${roomId}=${value}; Path=/; Max-Age=${YEAR_AND_A_MONTH}; SameSite=Lax${secure}`;
+// finds the member still in the room. The server sets it (HttpOnly: no script reads it) and
+// reads it to render the room's pages and to accept the page's WebSocket and event stream; a
+// page gets its token from the server in its config, never from the cookie.
+export async function rememberToken(roomId, value) {
+  const response = await fetch(`/r/${encodeURIComponent(roomId)}/session`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${value}` },
+    credentials: "same-origin",
+  });
+  if (!response.ok) throw new ApiError(response.status, { error: `http_${response.status}` });
 }
 
 export function forgetToken(roomId) {
-  document.cookie = `wq_${roomId}=; Path=/; Max-Age=0; SameSite=Lax`;
+  return fetch(`/r/${encodeURIComponent(roomId)}/session`, { method: "DELETE", credentials: "same-origin" }).catch(
+    () => null,
+  );
 }

@@ -28,7 +28,7 @@ createForm.addEventListener("submit", async (event) => {
   busy(createForm, true);
   try {
     const created = await api("POST", "/rooms", body);
-    rememberToken(created.room.id, created.token);
+    await rememberToken(created.room.id, created.token);
     location.assign(`/r/${created.room.id}?invite=1`);
   } catch (error) {
     showFieldErrors(createForm, createError, error, { name: "room-name", "members.0.name": "your-name" });

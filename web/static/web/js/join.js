@@ -35,7 +35,7 @@ if (form) {
     busy(form, true);
     try {
       const joined = await api("POST", `/rooms/${encodeURIComponent(code)}/join`, body);
-      rememberToken(joined.room.id, joined.token);
+      await rememberToken(joined.room.id, joined.token);
       location.assign(`/r/${joined.room.id}`);
     } catch (error) {
       showFieldErrors(form, errorBox, error, { name: "your-name" });
@@ -51,7 +51,7 @@ screenButton.addEventListener("click", async () => {
   try {
     const opened = await api("POST", `/rooms/${encodeURIComponent(screenButton.dataset.code)}/screen`, { label: "TV" });
     // A member's own device keeps its member token: it can show the TV view with that.
-    if (!screenButton.dataset.member) rememberToken(opened.room.id, opened.token);
+    if (!screenButton.dataset.member) await rememberToken(opened.room.id, opened.token);
     location.assign(`/r/${opened.room.id}/tv`);
   } catch (error) {
     errorBox.textContent = error.detail || String(error);

@@ -292,9 +292,9 @@ function gone(why) {
   }
 }
 
-function leave() {
-  forgetToken(cfg.room_id);
+async function leave() {
   live.stop();
+  await forgetToken(cfg.room_id);
   location.assign("/");
 }
 
