@@ -137,22 +137,3 @@ class RoomScreen(PublicIdModel):
 
     def __str__(self) -> str:
         return f"{self.label or 'Screen'} ({self.room_id})"
-
-
-class JoinFailureCount(PublicIdModel):
-    """Failed join attempts from one client address in one rate-limit window.
-
-    Kept in the database rather than a per-process cache so the limit holds across every
-    server process sharing it.
-    """
-
-    address = models.CharField(max_length=64)
-    window_start = models.BigIntegerField()
-    count = models.PositiveIntegerField(default=1)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["address", "window_start"], name="join_failure_unique_window"
-            ),
-        ]
