@@ -47,6 +47,9 @@ NO_LONGER_MEMBER = (
 )
 SELF_ONLY = "You can only sign out your own devices."
 SCREEN_NOT_FOUND = "No screen with this id in this room."
+SCREENS_FULL = (
+    "This room has its most screens ({limit}); the host can revoke one it no longer uses."
+)
 MEMBER_NOT_FOUND = "No member with this user_id in this room."
 HOST_ONLY = "Only the room's host can do this."
 HOST_CANNOT_LEAVE = "The host cannot leave the room; delete the room instead."
@@ -311,8 +314,21 @@ def screen_open(*, code: str, address: str, label: str = "") -> tuple[Room, Room
     host's list of screens (`screens_list`), from which the host can revoke it.
     """
     room = room_get_by_code(code=code, address=address)
-    screen = RoomScreen.objects.create(room=room, label=label)
-    return room, screen, screen_token(screen)
+    return room, *_screen_create(room, label)
+
+
+@retry_on_conflict
+def _screen_create(room: Room, label: str) -> tuple[RoomScreen, str]:
+    """A new screen, within `ROOM_SCREENS_MAX`: anyone with the code can open one, so screens
+    are capped like members. The room's row is written first, so two screens opened at once
+    are counted one after the other (SQLite) or one is aborted and retried (MongoDB)."""
+    with atomic():
+        Room.objects.filter(pk=room.pk).update(updated_at=F("updated_at"))
+        limit = site_settings.ROOM_SCREENS_MAX
+        if RoomScreen.objects.filter(room=room).count() >= limit:
+            raise Conflict(SCREENS_FULL.format(limit=limit), code="screens_full")
+        screen = RoomScreen.objects.create(room=room, label=label)
+    return screen, screen_token(screen)
 
 
 def screens_list(*, room: Room, by: Member | None) -> list[RoomScreen]:

@@ -177,6 +177,11 @@ class RoomByCodeView(APIView):
         responses={
             200: RoomPublicSerializer,
             404: error("No room has this code.", "not_found", services.CODE_NOT_FOUND),
+            409: error(
+                "The room has its most screens (`ROOM_SCREENS_MAX`).",
+                "screens_full",
+                services.SCREENS_FULL.format(limit=20),
+            ),
             429: RATE_LIMITED,
         },
         auth=[],
@@ -239,8 +244,8 @@ class RoomScreenView(APIView):
         description=(
             "The answer's `token` reads everything a member's token reads (the room, its "
             "queue, votes, round, history, the event streams) and changes nothing. A screen is "
-            "not a member: it is in no list and not in presence. Unknown codes count as failed "
-            "join attempts."
+            "not a member: it is in no member list and not in presence; the host lists and "
+            "revokes screens. Unknown codes count as failed join attempts."
         ),
         request=ScreenOpenSerializer,
         examples=[OpenApiExample("The living-room TV", request_only=True, value={"label": "TV"})],
@@ -248,6 +253,11 @@ class RoomScreenView(APIView):
             200: ScreenTokenSerializer,
             400: BAD_REQUEST,
             404: error("No room has this code.", "not_found", services.CODE_NOT_FOUND),
+            409: error(
+                "The room has its most screens (`ROOM_SCREENS_MAX`).",
+                "screens_full",
+                services.SCREENS_FULL.format(limit=20),
+            ),
             429: RATE_LIMITED,
         },
         auth=[],

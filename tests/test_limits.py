@@ -7,7 +7,7 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from queues.models import QueueItem
-from rooms.models import Member, Room
+from rooms.models import Member, Room, RoomScreen
 from selection.models import Selection
 from tests.events import recorded
 from tests.factories import make_room
@@ -153,6 +153,28 @@ def test_listing_a_member_past_the_cap_is_refused_with_409_and_records_nothing(s
     assert refused.json()["error"] == "room_full"
     assert events == []
     assert Member.objects.filter(room=setup.room).count() == 3
+
+
+@pytest.mark.django_db
+def test_screens_past_the_cap_are_refused_until_the_host_revokes_one(settings):
+    settings.ROOM_SCREENS_MAX = 2
+    setup = make_room("alice", "bob")
+    code = setup.room.code
+
+    def open_screen():
+        return APIClient().post(f"/api/rooms/{code}/screen", {"label": "TV"}, format="json")
+
+    first, second = open_screen(), open_screen()
+    assert (first.status_code, second.status_code) == (200, 200)
+    refused = open_screen()
+    assert refused.status_code == 409
+    assert refused.json()["error"] == "screens_full"
+    assert RoomScreen.objects.filter(room=setup.room).count() == 2
+
+    screen_id = first.json()["screen"]["id"]
+    revoked = setup.client("alice").delete(f"/api/rooms/{setup.room.pk}/screens/{screen_id}")
+    assert revoked.status_code == 204
+    assert open_screen().status_code == 200
 
 
 @pytest.mark.django_db

@@ -302,6 +302,7 @@ ROOM_CREATE_RATE = envrate("ROOM_CREATE_RATE", "20/hour")
 ADMIN_LOGIN_FAILURE_RATE = envrate("ADMIN_LOGIN_FAILURE_RATE", "10/hour")
 ROOM_MEMBERS_MAX = envint("ROOM_MEMBERS_MAX", 50, minimum=1, maximum=1000)
 ROOM_ITEMS_MAX = envint("ROOM_ITEMS_MAX", 200, minimum=1, maximum=10000)
+ROOM_SCREENS_MAX = envint("ROOM_SCREENS_MAX", 20, minimum=1, maximum=1000)
 PICK_RATE = envrate("PICK_RATE", "10/minute")
 WS_MESSAGE_MAX_BYTES = envint("WS_MESSAGE_MAX_BYTES", 16 * 1024, minimum=1024)
 
