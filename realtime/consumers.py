@@ -199,7 +199,11 @@ class RoomConsumer(AsyncWebsocketConsumer):
             response = exception_handler(error, {})
             if response is None:
                 raise
-            await self._error(kind, response.data, response.status_code, ref)
+            body = dict(response.data)
+            # What REST says in a header, a message says in its body: when to try again.
+            if retry_after := response.headers.get("Retry-After"):
+                body["retry_after"] = int(retry_after)
+            await self._error(kind, body, response.status_code, ref)
 
     async def _error(
         self, kind: str | None, body: dict[str, Any], status: int, ref: Any = None

@@ -155,3 +155,25 @@ def test_a_since_that_is_not_plain_digits_is_ignored_not_a_server_error(since):
 )
 def test_only_plain_ascii_digits_are_an_event_number(raw, seq):
     assert parse_seq(raw) == seq
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_pick_refused_by_the_rate_says_when_to_try_again(settings):
+    settings.PICK_RATE = (1, 60)
+    setup = make_room("alice", "bob")
+    setup.add_item("Heat")
+
+    async def scenario():
+        communicator = _communicator(setup.room.pk, "bob", setup.tokens["bob"])
+        connected, _ = await communicator.connect()
+        assert connected
+        for ref in (1, 2):
+            await communicator.send_to(text_data=json.dumps({"type": "selection", "ref": ref}))
+        refused = await _until(communicator, "error")
+        await communicator.disconnect()
+        await feed.stop()
+        return refused
+
+    refused = asyncio.run(scenario())
+    assert (refused["status"], refused["error"], refused["ref"]) == (429, "rate_limited", 2)
+    assert 1 <= refused["retry_after"] <= 60
