@@ -2,6 +2,8 @@ import os
 
 import pytest
 
+from tests.live_server import MONGODB_DATABASES, daphne, migrate, server_env
+
 ON_MONGODB = bool(os.environ.get("TEST_MONGODB_URL"))
 NEEDS_MONGODB = (
     "needs a MongoDB replica set: run with TEST_MONGODB_URL=mongodb://…/?replicaSet=rs0 "
@@ -26,8 +28,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Drop the databases the run's servers had on the replica set."""
-    from tests.live_server import MONGODB_DATABASES
-
     if ON_MONGODB and MONGODB_DATABASES:
         from pymongo import MongoClient
 
@@ -43,3 +43,18 @@ def trio(db):
     from tests.factories import make_room
 
     return make_room("alice", "bob"), make_room("mallory", name="Another room")
+
+
+@pytest.fixture(scope="module")
+def env(request, tmp_path_factory):
+    """A migrated database (and data folder) of its own for the test module's servers."""
+    env = server_env(tmp_path_factory.mktemp(request.module.__name__.rpartition(".")[2]))
+    migrate(env)
+    return env
+
+
+@pytest.fixture(scope="module")
+def live(env):
+    """A real daphne process serving the module's database; its base URL."""
+    with daphne(env) as base:
+        yield base

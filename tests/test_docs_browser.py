@@ -2,18 +2,7 @@
 
 from urllib.parse import urlparse
 
-import pytest
-
 from tests.browser import chromium
-from tests.live_server import daphne, migrate, server_env
-
-
-@pytest.fixture(scope="module")
-def live(tmp_path_factory):
-    env = server_env(tmp_path_factory.mktemp("docs"))
-    migrate(env)
-    with daphne(env) as base:
-        yield base
 
 
 def _open(browser, url: str):

@@ -10,7 +10,7 @@ import pytest
 import websockets
 
 from tests.live_clients import drain, live_room, ws_url
-from tests.live_server import daphne, django_shell, migrate, server_env
+from tests.live_server import django_shell
 
 LIMIT = 64 * 1024
 COUNTS = (
@@ -18,19 +18,6 @@ COUNTS = (
     "from watchqueue_site.models import RoomEvent; "
     "print(Room.objects.count(), QueueItem.objects.count(), RoomEvent.objects.count())"
 )
-
-
-@pytest.fixture(scope="module")
-def env(tmp_path_factory):
-    env = server_env(tmp_path_factory.mktemp("limits"))
-    migrate(env)
-    return env
-
-
-@pytest.fixture(scope="module")
-def live(env):
-    with daphne(env) as base:
-        yield base
 
 
 def _connect(base: str) -> socket.socket:

@@ -13,20 +13,6 @@ import websockets
 from tests.live_clients import SSEReader, drain, live_room, ws_url
 from tests.live_server import daphne, django_shell, migrate, server_env
 
-
-@pytest.fixture(scope="module")
-def env(tmp_path_factory):
-    env = server_env(tmp_path_factory.mktemp("realtime"))
-    migrate(env)
-    return env
-
-
-@pytest.fixture(scope="module")
-def live(env):
-    with daphne(env) as base:
-        yield base
-
-
 PRESENCE = {"user_joined", "user_left"}
 
 

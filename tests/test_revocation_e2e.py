@@ -6,26 +6,12 @@ import asyncio
 import json
 import time
 
-import pytest
 import requests
 import websockets
 
 from realtime.revocation import CLOSE_REVOKED, CLOSE_ROOM_CLOSED
 from tests.live_clients import SSEReader, drain, live_room, ws_url
-from tests.live_server import daphne, migrate, server_env
-
-
-@pytest.fixture(scope="module")
-def env(tmp_path_factory):
-    env = server_env(tmp_path_factory.mktemp("revocation"))
-    migrate(env)
-    return env
-
-
-@pytest.fixture(scope="module")
-def live(env):
-    with daphne(env) as base:
-        yield base
+from tests.live_server import daphne
 
 
 def bearer(token: str) -> dict[str, str]:

@@ -11,15 +11,7 @@ import requests
 from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from tests.live_server import daphne, migrate, server_env
-
-
-@pytest.fixture(scope="module")
-def live(tmp_path_factory):
-    env = server_env(tmp_path_factory.mktemp("live"))
-    migrate(env)
-    with daphne(env) as base:
-        yield base
+from tests.live_server import daphne, server_env
 
 
 def _assets(html: str) -> list[str]:
