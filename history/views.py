@@ -14,7 +14,7 @@ from queues.services import ALREADY_WATCHED, item_get
 from rooms.auth import require_member, require_reader
 from rooms.services import room_get
 from watchqueue_site.api import parse, query_params
-from watchqueue_site.schema import error, responses
+from watchqueue_site.schema import CLOSED, conflict, responses
 
 
 class MarkWatchedView(APIView):
@@ -24,7 +24,7 @@ class MarkWatchedView(APIView):
         request=None,
         responses=responses(
             {201: WatchEntrySerializer},
-            (409, error("Already watched.", "already_watched", ALREADY_WATCHED)),
+            (409, conflict(("already_watched", ALREADY_WATCHED), CLOSED)),
         ),
         tags=["history"],
     )
@@ -40,8 +40,12 @@ class RoomHistoryView(APIView):
         operation_id="history_room_list",
         summary="What a room has watched, newest first, with everyone's ratings",
         parameters=[
-            OpenApiParameter("limit", int, required=False, default=50),
-            OpenApiParameter("offset", int, required=False, default=0),
+            OpenApiParameter(
+                "limit", {"type": "integer", "minimum": 1, "maximum": 200}, default=50
+            ),
+            OpenApiParameter(
+                "offset", {"type": "integer", "minimum": 0, "maximum": 10**9}, default=0
+            ),
         ],
         responses=responses({200: WatchEntrySerializer(many=True)}),
         tags=["history"],

@@ -16,13 +16,18 @@ from rooms.auth import require_member, require_reader
 from rooms.services import room_get
 from watchqueue_site.api import parse, query_params
 from watchqueue_site.errors import Forbidden
-from watchqueue_site.schema import error, responses
+from watchqueue_site.schema import CLOSED, conflict, error, responses
 
 DUPLICATE = error(
-    "The room's queue already has this title or TMDB id; `existing_item` is that item.",
+    "The room's queue already has this title or TMDB id (`duplicate_item`; `existing_item` is "
+    "that item), the queue is full (`queue_full`, `ROOM_ITEMS_MAX`) or the room is closed "
+    "(`room_closed`).",
     "duplicate_item",
     services.DUPLICATE_TITLE,
+    ("queue_full", services.QUEUE_FULL.format(limit=200)),
+    CLOSED,
 )
+WATCHED = ("already_watched", services.ALREADY_WATCHED)
 
 
 class QueueCollectionView(APIView):
@@ -105,7 +110,13 @@ class QueueItemView(APIView):
             "records the item in the room's history."
         ),
         request=QueueUpdateSerializer,
-        responses=responses({200: QueueItemSerializer}, (409, DUPLICATE)),
+        responses=responses(
+            {200: QueueItemSerializer},
+            (
+                409,
+                conflict(("duplicate_item", services.DUPLICATE_TITLE), WATCHED, CLOSED),
+            ),
+        ),
         examples=[
             OpenApiExample(
                 "Fix the title", request_only=True, value={"title": "Inception", "year": 2010}
@@ -128,7 +139,7 @@ class QueueItemView(APIView):
     @extend_schema(
         operation_id="queue_destroy",
         summary="Remove an item from the queue (whoever added it, or the host)",
-        responses=responses({204: None}),
+        responses=responses({204: None}, (409, conflict(WATCHED, CLOSED))),
         tags=["queue"],
     )
     def delete(self, request: Request, item_id: str) -> Response:
@@ -143,7 +154,7 @@ class QueueItemWatchView(APIView):
         operation_id="queue_watch",
         summary="Mark an item as being watched now",
         request=None,
-        responses=responses({200: QueueItemSerializer}),
+        responses=responses({200: QueueItemSerializer}, (409, conflict(WATCHED, CLOSED))),
         tags=["queue"],
     )
     def post(self, request: Request, item_id: str) -> Response:

@@ -125,16 +125,20 @@ _STREAM_SCHEMA = {
             required=False,
             description="The member or screen token, for clients that cannot send headers.",
         ),
+        # Any string: a value that is not plain ASCII digits is no event number, and the
+        # stream starts from now, as `EventSource` expects of an id it does not know.
         OpenApiParameter(
             "Last-Event-ID",
-            int,
+            str,
             OpenApiParameter.HEADER,
             required=False,
-            description="Resume after this event number.",
+            description=(
+                "Resume after this event number; a value that is not plain digits is ignored."
+            ),
         ),
         OpenApiParameter(
             "last_event_id",
-            int,
+            str,
             required=False,
             description="The same as `Last-Event-ID`, for a first connection from a snapshot.",
         ),

@@ -37,8 +37,12 @@ USER_ID_HELP = "Letters, digits, '.', '_' and '-', starting with a letter or dig
 class UserIdField(StrictCharField):
     default_error_messages = {"user_id": f"Must be 1-{USER_ID_MAX} characters: {USER_ID_HELP}"}
 
+    schema_pattern = USER_ID_PATTERN.pattern
+
     def __init__(self, **kwargs) -> None:
         kwargs.setdefault("max_length", USER_ID_MAX)
+        # " bob" is not a user_id: no spaces are trimmed, as the pattern says.
+        kwargs.setdefault("trim_whitespace", False)
         super().__init__(**kwargs)
 
     def to_internal_value(self, data: object) -> str:

@@ -43,7 +43,7 @@ USER_ID_TAKEN = OpenApiResponse(
     description=(
         "The user_id is taken, or belonged to a member who left (`user_id_taken`), the name is "
         "taken by a present member (`name_taken`), or the room has its most members "
-        "(`ROOM_MEMBERS_MAX`, `room_full`)."
+        "(`ROOM_MEMBERS_MAX`, `room_full`), or the room is closed (`room_closed`)."
     ),
     examples=[
         OpenApiExample(
@@ -53,6 +53,9 @@ USER_ID_TAKEN = OpenApiResponse(
         OpenApiExample(
             "room_full",
             value={"error": "room_full", "detail": services.ROOM_FULL.format(limit=50)},
+        ),
+        OpenApiExample(
+            "room_closed", value={"error": "room_closed", "detail": services.ROOM_CLOSED}
         ),
     ],
 )
@@ -97,7 +100,9 @@ class RoomCollectionView(APIView):
         summary="Create a room",
         description=(
             "The first entry of `members` is the host and gets the `token` in the answer. The "
-            "others are places that their people claim by joining with the same `user_id`."
+            "others are places that their people claim by joining with the same `user_id`. "
+            "Two members may not share a `user_id` or a name (compared ignoring case and "
+            "repeated spaces): 400."
         ),
         request=RoomCreateSerializer,
         responses={201: RoomWithTokenSerializer, 400: BAD_REQUEST, 429: ROOM_CREATE_LIMITED},

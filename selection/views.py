@@ -10,7 +10,7 @@ from rooms.services import room_get
 from selection import services
 from selection.serializers import SelectionSerializer, SelectQuerySerializer
 from watchqueue_site.api import parse, query_params
-from watchqueue_site.schema import error, responses
+from watchqueue_site.schema import CLOSED, conflict, error, responses
 
 
 class SelectView(APIView):
@@ -36,7 +36,15 @@ class SelectView(APIView):
         ],
         responses=responses(
             {201: SelectionSerializer},
-            (409, error("Nothing is queued.", "empty_queue", services.EMPTY_QUEUE)),
+            (409, conflict(("empty_queue", services.EMPTY_QUEUE), CLOSED)),
+            (
+                429,
+                error(
+                    "Too many picks in this room this minute (`PICK_RATE`); see Retry-After.",
+                    "rate_limited",
+                    services.TOO_MANY_PICKS,
+                ),
+            ),
         ),
         tags=["queue"],
     )

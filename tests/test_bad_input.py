@@ -535,3 +535,11 @@ def test_a_csrf_failure_is_json_under_api_and_djangos_page_elsewhere(path, json_
         }
     else:
         assert response["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.parametrize("path", ["/api/x%0Ay", "/api/rooms/code/a%0Ab/x"])
+def test_a_path_under_api_with_a_new_line_in_it_is_a_json_404(db, path):
+    response = APIClient().get(path)
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["error"] == "not_found"

@@ -213,7 +213,7 @@ def test_a_stream_is_described_as_an_event_stream_with_its_token_and_resume_para
     assert stream[0] == "text/event-stream"
     (example,) = stream[1]["examples"].values()
     assert example["value"].startswith("id: 7\nevent: vote_update\ndata: {")
-    assert _error_codes(operation["responses"]["401"]) == {"not_authenticated"}
+    assert _error_codes(operation["responses"]["401"]) == {"not_authenticated", "revoked"}
     assert _error_codes(operation["responses"]["403"]) == {"forbidden"}
     assert _error_codes(operation["responses"]["404"]) == {"not_found"}
 
@@ -230,8 +230,9 @@ def test_search_is_described_with_its_parameters_example_and_every_answer(schema
     answers = {code: _error_codes(r) for code, r in operation["responses"].items() if code != "200"}
     assert answers == {
         "400": {"invalid"},
-        "401": {"not_authenticated"},
+        "401": {"not_authenticated", "revoked"},
         "403": {"forbidden"},
+        "406": {"not_acceptable"},
         "503": {"tmdb_not_configured", "tmdb_refused_key", "tmdb_unavailable"},
     }
 
@@ -244,10 +245,11 @@ def test_enrich_is_described_with_the_item_it_answers_and_every_refusal(schema):
     assert ok["schema"] == {"$ref": "#/components/schemas/QueueItem"}
     answers = {code: _error_codes(r) for code, r in operation["responses"].items() if code != "200"}
     assert answers == {
-        "401": {"not_authenticated"},
+        "401": {"not_authenticated", "revoked"},
         "403": {"forbidden"},
         "404": {"not_found"},
-        "409": {"room_closed"},
+        "406": {"not_acceptable"},
+        "409": {"room_closed", "already_watched"},
         "503": {"tmdb_not_configured", "tmdb_refused_key", "tmdb_unavailable"},
     }
 

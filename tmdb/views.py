@@ -27,7 +27,14 @@ from tmdb.client import MEDIA_TYPES, TMDBAuthError, TMDBError, tmdb
 from tmdb.serializers import QUERY_MAX, SearchAnswerSerializer, SearchQuerySerializer
 from watchqueue_site.api import parse, query_params
 from watchqueue_site.errors import Conflict, Forbidden, NotFound, Unavailable
-from watchqueue_site.schema import FORBIDDEN, UNAUTHORIZED, ErrorSerializer, error
+from watchqueue_site.schema import (
+    CLOSED,
+    FORBIDDEN,
+    UNAUTHORIZED,
+    ErrorSerializer,
+    conflict,
+    error,
+)
 
 CACHE_SECONDS = 300
 CACHE_SIZE = 512
@@ -196,11 +203,7 @@ class EnrichView(APIView):
             401: UNAUTHORIZED,
             403: FORBIDDEN,
             404: error("No item with this id.", "not_found", ITEM_NOT_FOUND),
-            409: error(
-                "The room is closed (`room_closed`) or the item watched (`already_watched`).",
-                "room_closed",
-                "This room is closed.",
-            ),
+            409: conflict(CLOSED, ("already_watched", ALREADY_WATCHED)),
             503: _unavailable(
                 "TMDB is not configured (`tmdb_not_configured`), refused the key "
                 "(`tmdb_refused_key`) or did not answer (`tmdb_unavailable`); the last two come "

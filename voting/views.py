@@ -18,14 +18,11 @@ from voting.serializers import (
     VotingRoundSerializer,
 )
 from watchqueue_site.api import parse
-from watchqueue_site.schema import error, responses
+from watchqueue_site.schema import CLOSED, conflict, responses
 
-REVOTES_DISABLED = error(
-    "The room does not allow changing a vote, or the item was watched.",
-    "revotes_disabled",
-    services.REVOTES_DISABLED,
-)
-ROUND_RUNNING = error("A round is already running.", "round_running", services.ROUND_RUNNING)
+ITEM_WATCHED = ("item_watched", services.ITEM_NOT_VOTABLE)
+REVOTES_DISABLED = conflict(("revotes_disabled", services.REVOTES_DISABLED), ITEM_WATCHED, CLOSED)
+ROUND_RUNNING = conflict(("round_running", services.ROUND_RUNNING), CLOSED)
 
 
 class VoteCollectionView(APIView):
@@ -73,7 +70,7 @@ class VoteDetailView(APIView):
     @extend_schema(
         operation_id="votes_destroy",
         summary="Withdraw your vote on an item",
-        responses=responses({204: None}),
+        responses=responses({204: None}, (409, conflict(ITEM_WATCHED, CLOSED))),
         tags=["votes"],
     )
     def delete(self, request: Request, item_id: str, user_id: str) -> Response:
@@ -155,7 +152,7 @@ class RoundEndView(APIView):
         request=None,
         responses=responses(
             {200: VotingRoundSerializer},
-            (409, error("No round is running.", "no_round", services.NO_ROUND)),
+            (409, conflict(("no_round", services.NO_ROUND), CLOSED)),
         ),
         tags=["votes"],
     )

@@ -68,6 +68,11 @@ class EmojiField(StrictCharField):
 
     default_error_messages = {"emoji": NOT_ONE_EMOJI}
 
+    def __init__(self, **kwargs: Any) -> None:
+        # Spaces are not trimmed: "   " is not an emoji, and not "no avatar" either.
+        kwargs.setdefault("trim_whitespace", False)
+        super().__init__(**kwargs)
+
     def to_internal_value(self, data: Any) -> str:
         value = super().to_internal_value(data)
         if value and not is_one_emoji(value):

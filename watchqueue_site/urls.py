@@ -24,7 +24,8 @@ urlpatterns = [
     path("health", health, name="health"),
     path("api/", include(api_patterns)),
     # Anything else under /api/ is a JSON 404, never an HTML page.
-    re_path(r"^api(/.*)?$", api_not_found),
+    # [\s\S], not ".": a path with an encoded new line in it is still under /api/.
+    re_path(r"^api(/[\s\S]*)?$", api_not_found),
     path("docs", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("redoc", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
     path("admin/", admin.site.urls),
