@@ -29,6 +29,8 @@ class WatchEntry(PublicIdModel):
         Selection, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     marked_by = models.CharField(max_length=USER_ID_MAX, blank=True)
+    # Who was in that evening (user_ids): they have seen it.
+    watched_by = models.JSONField(default=list, blank=True)
     watched_at = models.DateTimeField()
 
     class Meta:

@@ -17,12 +17,19 @@ VOTING_DURATION_MIN = 10
 VOTING_DURATION_MAX = 3600
 NAME_KEY_MAX = 200
 SCREEN_LABEL_MAX = 50
+VETOES_PER_EVENING_MAX = 10
+SHARE_PERCENT_MIN = 1
+SHARE_PERCENT_MAX = 100
+# A member's streaming services: names from TMDB's provider list for the region.
+SERVICES_MAX = 40
+SERVICE_NAME_MAX = 80
 
 
 class SelectionMode(models.TextChoices):
     WEIGHTED_RANDOM = "weighted_random", "Weighted random"
     HIGHEST_VOTES = "highest_votes", "Highest votes"
     ROUND_ROBIN = "round_robin", "Round robin"
+    CONSENSUS = "consensus", "Consensus"
 
 
 class RoomStatus(models.TextChoices):
@@ -39,6 +46,14 @@ class Room(PublicIdModel):
         max_length=20, choices=SelectionMode, default=SelectionMode.WEIGHTED_RANDOM
     )
     allow_revotes = models.BooleanField(default=True)
+    # Tonight's pick (the `tonight` and `selection` apps): an item seen by at least this share
+    # of tonight's attendees is left out; each member's vetoes per evening, and whether the
+    # room sees who vetoed; consensus mode's second tier; the fairness boost in weighted draws.
+    seen_share_percent = models.PositiveSmallIntegerField(default=50)
+    vetoes_per_evening = models.PositiveSmallIntegerField(default=1)
+    vetoes_public = models.BooleanField(default=True)
+    consensus_share_percent = models.PositiveSmallIntegerField(default=50)
+    fair_boost = models.BooleanField(default=False)
     # The number of the room's latest event; incremented in the same transaction as each change
     # so events are numbered without gaps, in commit order.
     event_seq = models.PositiveBigIntegerField(default=0, editable=False)
@@ -52,6 +67,17 @@ class Room(PublicIdModel):
                 condition=Q(voting_duration_seconds__gte=VOTING_DURATION_MIN)
                 & Q(voting_duration_seconds__lte=VOTING_DURATION_MAX),
                 name="room_voting_duration_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(seen_share_percent__gte=SHARE_PERCENT_MIN)
+                & Q(seen_share_percent__lte=SHARE_PERCENT_MAX)
+                & Q(consensus_share_percent__gte=SHARE_PERCENT_MIN)
+                & Q(consensus_share_percent__lte=SHARE_PERCENT_MAX),
+                name="room_share_percent_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(vetoes_per_evening__lte=VETOES_PER_EVENING_MAX),
+                name="room_vetoes_range",
             ),
         ]
 
@@ -92,6 +118,8 @@ class Member(PublicIdModel):
     left_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Tokens carry the generation they were made in; bumping it signs out every older one.
     token_generation = models.PositiveIntegerField(default=0, editable=False)
+    # The streaming services this member has, said once per room (TMDB's provider names).
+    services = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = PresentMemberManager()

@@ -9,7 +9,10 @@ from rooms.models import (
     MEMBER_NAME_MAX,
     NAME_MAX,
     SCREEN_LABEL_MAX,
+    SHARE_PERCENT_MAX,
+    SHARE_PERCENT_MIN,
     USER_ID_MAX,
+    VETOES_PER_EVENING_MAX,
     VOTING_DURATION_MAX,
     VOTING_DURATION_MIN,
     Member,
@@ -58,7 +61,7 @@ class UserIdField(StrictCharField):
 class MemberSerializer(FrozenModelSerializer):
     class Meta:
         model = Member
-        fields = ["user_id", "name", "avatar", "is_host", "claimed", "joined_at"]
+        fields = ["user_id", "name", "avatar", "is_host", "claimed", "joined_at", "services"]
 
 
 class FormerMemberSerializer(FrozenModelSerializer):
@@ -75,10 +78,30 @@ class ScreenSerializer(serializers.ModelSerializer):
         fields = ["id", "label", "created_at"]
 
 
+SEEN_SHARE_HELP = (
+    "An item seen by at least this percentage of tonight's attendees is left out of picks."
+)
+VETOES_HELP = "Vetoes each member has per evening; 0 turns vetoes off."
+VETOES_PUBLIC_HELP = "Whether the room sees who vetoed an item."
+CONSENSUS_SHARE_HELP = (
+    "Consensus mode, when no item is a match: the percentage of attendees who must have voted "
+    "an item up for it to be a candidate."
+)
+FAIR_BOOST_HELP = (
+    "Weighted draws give items of members whose items have not won for a while a small boost: "
+    "x(1 + 0.1 x evenings since their last win, at most 5)."
+)
+
+
 class RoomSettingsSerializer(serializers.Serializer):
     voting_duration_seconds = serializers.IntegerField()
     selection_mode = serializers.ChoiceField(choices=SelectionMode.choices)
     allow_revotes = serializers.BooleanField()
+    seen_share_percent = serializers.IntegerField(help_text=SEEN_SHARE_HELP)
+    vetoes_per_evening = serializers.IntegerField(help_text=VETOES_HELP)
+    vetoes_public = serializers.BooleanField(help_text=VETOES_PUBLIC_HELP)
+    consensus_share_percent = serializers.IntegerField(help_text=CONSENSUS_SHARE_HELP)
+    fair_boost = serializers.BooleanField(help_text=FAIR_BOOST_HELP)
 
 
 class RoomSerializer(serializers.ModelSerializer):
@@ -174,6 +197,23 @@ class RoomSettingsInSerializer(StrictSerializer):
     )
     selection_mode = StrictChoiceField(choices=SelectionMode.choices, required=False)
     allow_revotes = StrictBooleanField(required=False)
+    seen_share_percent = StrictIntegerField(
+        min_value=SHARE_PERCENT_MIN,
+        max_value=SHARE_PERCENT_MAX,
+        required=False,
+        help_text=SEEN_SHARE_HELP,
+    )
+    vetoes_per_evening = StrictIntegerField(
+        min_value=0, max_value=VETOES_PER_EVENING_MAX, required=False, help_text=VETOES_HELP
+    )
+    vetoes_public = StrictBooleanField(required=False, help_text=VETOES_PUBLIC_HELP)
+    consensus_share_percent = StrictIntegerField(
+        min_value=SHARE_PERCENT_MIN,
+        max_value=SHARE_PERCENT_MAX,
+        required=False,
+        help_text=CONSENSUS_SHARE_HELP,
+    )
+    fair_boost = StrictBooleanField(required=False, help_text=FAIR_BOOST_HELP)
 
 
 class RoomCreateSerializer(StrictSerializer):

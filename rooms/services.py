@@ -56,7 +56,16 @@ HOST_CANNOT_LEAVE = "The host cannot leave the room; delete the room instead."
 REMOVE_OTHERS_HOST_ONLY = "Only the host can remove other members."
 ROOM_FULL = "This room has its most members ({limit}); nobody else can join or be listed."
 
-SETTINGS_FIELDS = ("voting_duration_seconds", "selection_mode", "allow_revotes")
+SETTINGS_FIELDS = (
+    "voting_duration_seconds",
+    "selection_mode",
+    "allow_revotes",
+    "seen_share_percent",
+    "vetoes_per_evening",
+    "vetoes_public",
+    "consensus_share_percent",
+    "fair_boost",
+)
 
 # What later apps do when a member leaves or a room closes (voting registers both, in
 # `voting/apps.py`). Each runs inside the atomic block of the change.

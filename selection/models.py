@@ -25,6 +25,13 @@ class Selection(PublicIdModel):
         blank=True,
         related_name="selection",
     )
+    # The evening it was made in, and whether the room turned it down (then it no longer
+    # stands, and the next pick's reason names it).
+    evening = models.ForeignKey(
+        "tonight.Evening", on_delete=models.SET_NULL, null=True, blank=True, related_name="picks"
+    )
+    turned_down_at = models.DateTimeField(null=True, blank=True)
+    turned_down_by = models.CharField(max_length=USER_ID_MAX, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class TonightConfig(AppConfig):
+    name = "tonight"
+    verbose_name = "Tonight"
