@@ -23,6 +23,7 @@ class WatchEntry(PublicIdModel):
     tmdb_id = models.PositiveIntegerField(null=True, blank=True)
     year = models.PositiveSmallIntegerField(null=True, blank=True)
     poster_url = models.URLField(blank=True, max_length=500)
+    genres = models.JSONField(default=list, blank=True)
     added_by = models.CharField(max_length=USER_ID_MAX)
     added_at = models.DateTimeField()
     selection = models.ForeignKey(

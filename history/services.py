@@ -87,6 +87,7 @@ def history_mark_watched(
             tmdb_id=item.tmdb_id,
             year=item.year,
             poster_url=item.poster_url,
+            genres=item.genres,
             added_by=item.added_by,
             added_at=item.added_at,
             selection=Selection.objects.filter(item=item).order_by("-created_at").first(),
@@ -107,8 +108,8 @@ def history_fill_in(item: QueueItem) -> None:
     if entry is None:
         return
     entry.tmdb_id, entry.media_type = item.tmdb_id, item.media_type
-    entry.year, entry.poster_url = item.year, item.poster_url
-    entry.save(update_fields=["tmdb_id", "media_type", "year", "poster_url"])
+    entry.year, entry.poster_url, entry.genres = item.year, item.poster_url, item.genres
+    entry.save(update_fields=["tmdb_id", "media_type", "year", "poster_url", "genres"])
     _history_event(item.room, "updated", entry)
 
 
