@@ -14,6 +14,7 @@ from rooms.models import Member, Room
 from rooms.services import member_require_present, require_open
 from selection.algorithms import PastPick
 from selection.models import Selection
+from tonight.services import evening_next
 from watchqueue_site.db import atomic, retry_on_conflict, unique_row
 from watchqueue_site.errors import Conflict, Forbidden, NotFound
 from watchqueue_site.events import EventType, event_record
@@ -54,6 +55,26 @@ def history_past_picks(room: Room) -> list[PastPick]:
     return [PastPick(added_by=added_by, watched_at=at) for added_by, at in rows]
 
 
+def history_seen(room: Room) -> dict[tuple[str, int], set[str]]:
+    """Who has seen each title the room watched (tonight's `seen_in_history` hook): whoever
+    rated it, and whoever was in the evening it was watched."""
+    seen: dict[tuple[str, int], set[str]] = defaultdict(set)
+    titles: dict[str, tuple[str, int]] = {}
+    rows = WatchEntry.objects.filter(room=room, tmdb_id__isnull=False).values_list(
+        "pk", "media_type", "tmdb_id", "watched_by"
+    )
+    for pk, media_type, tmdb_id, watched_by in rows:
+        titles[pk] = (media_type, tmdb_id)
+        seen[(media_type, tmdb_id)].update(watched_by or [])
+    if titles:
+        ratings = Rating.objects.filter(entry_id__in=list(titles)).values_list(
+            "entry_id", "user_id"
+        )
+        for entry_id, user_id in ratings:
+            seen[titles[entry_id]].add(user_id)
+    return dict(seen)
+
+
 def entry_payload(entry: WatchEntry) -> dict:
     return WatchEntrySerializer(entry).data
 
@@ -90,9 +111,13 @@ def history_mark_watched(
             genres=item.genres,
             added_by=item.added_by,
             added_at=item.added_at,
-            selection=Selection.objects.filter(item=item).order_by("-created_at").first(),
+            selection=Selection.objects.filter(item=item, turned_down_at=None)
+            .order_by("-created_at")
+            .first(),
             marked_by=by.user_id if by else "",
             watched_at=watched_at or now,
+            # Watching it ends the evening; who was in has seen it.
+            watched_by=evening_next(room, by),
         )
         queue_event(room, "status", item)
         _history_event(room, "added", entry)

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from realtime.models import LiveConnection
 from rooms.models import Member, Room
+from tonight.services import attendance_changed
 from watchqueue_site.db import atomic, retry_on_conflict, unique_row
 from watchqueue_site.events import EventType, event_record
 
@@ -56,9 +57,22 @@ def presence_online(room_id: str) -> list[dict[str, Any]]:
     return list(online.values())
 
 
+def online_user_ids(room: Room) -> set[str]:
+    """Who has an open connection to `room` (tonight's `online_members` hook)."""
+    return set(
+        _fresh()
+        .filter(room_id=room.pk, member__left_at__isnull=True)
+        .values_list("member__user_id", flat=True)
+    )
+
+
 def _announce(room_id: str, type: str, member: Member) -> None:
     payload = {"user": member_payload(member), "users": presence_online(room_id)}
     event_record(Room(pk=room_id), type, payload)
+    # Who is in tonight follows who is connected, unless they said otherwise.
+    room = unique_row(Room.objects.filter(pk=room_id))
+    if room is not None:
+        attendance_changed(room)
 
 
 @retry_on_conflict

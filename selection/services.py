@@ -1,19 +1,39 @@
-"""Picking what to watch: load the candidates, run the pure algorithm, record the pick."""
+"""Picking what to watch: tonight's candidates, the pure algorithm, the pick recorded with every
+reason, and turning a pick down.
+
+One pick stands at a time. While a pick of tonight stands (not turned down, its item still in
+the queue), picking again is refused with a 409 naming it: the room turns it down to pick
+again, or watches it, which starts the next evening. So two people pressing "pick" at once get
+one pick, and a random draw cannot be re-rolled until it suits someone.
+"""
 
 import math
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
 
-from queues.models import QueueItem
+from queues.models import OPEN_STATUSES, ItemStatus, QueueItem
 from rooms.models import Member, Room, SelectionMode
 from rooms.services import member_require_present, require_open
-from selection import algorithms
+from selection import algorithms, eligibility
 from selection.models import Selection
 from selection.serializers import SelectionSerializer
-from voting.models import VotingRound
+from tonight.models import Evening
+from tonight.services import (
+    Tonight,
+    constraints_payload,
+    evening_for_write,
+    evening_open,
+    tonight_load,
+    veto_spend,
+)
+from voting.models import RoundStatus, Vote, VoteValue, VotingRound
+from voting.serializers import VotingRoundSerializer
+from voting.services import rounds_close_due
 from watchqueue_site.db import atomic, retry_on_conflict, unique_row
 from watchqueue_site.errors import Conflict, NotFound, RateLimited
 from watchqueue_site.events import EventType, event_record
@@ -22,15 +42,119 @@ from watchqueue_site.hooks import Hook
 EMPTY_QUEUE = "The queue has nothing queued to pick from."
 TOO_MANY_PICKS = "This room has picked too often in a short time. Try again in a moment."
 SELECTION_NOT_FOUND = "No selection with this id."
+PICK_STANDING = (
+    "{title} is tonight's pick. Turn it down to pick again, or mark it watched to start the "
+    "next evening."
+)
+ROUND_RUNNING = "A voting round is running; it ends in the room's pick (the host can end it now)."
+NOT_STANDING = "Only tonight's standing pick can be turned down."
+TURNED_DOWN_WATCHED = "This pick has been watched; it can no longer be turned down."
 # Seeds stay below 2**53 so a JavaScript client holds them exactly.
 SEED_BITS = 52
+OUTCOME_MAX = 200
 
-# Who added each film the room watched, and when: round robin takes turns by it. The history
-# app, which keeps what the room watched, answers (`history/apps.py`).
-past_picks: Hook[[Room], list[algorithms.PastPick]] = Hook("past_picks")
+TURN_DOWN_RULE = (
+    "The host turns a pick down freely; any other member spends one of their vetoes on it. "
+    "The room then picks again, in the same mode, without it."
+)
+
+# Each member's fairness ledger: round robin takes turns by it, and weighted draws boost by it
+# when the room opts in. The history app, which keeps what the room watched, answers
+# (`history/apps.py`).
+room_ledger: Hook[[Room], list[algorithms.LedgerEntry]] = Hook("room_ledger")
 
 
-def _candidates(items: list[QueueItem]) -> list[algorithms.Candidate]:
+@dataclass
+class Field:
+    """What a pick chooses among tonight, and why the rest are left out."""
+
+    items: dict[str, QueueItem]
+    tonight: Tonight
+    constraints: eligibility.Constraints
+    eligible: list[algorithms.Candidate]
+    excluded: list[dict[str, Any]]
+    ledger: list[algorithms.LedgerEntry]
+
+    @property
+    def rules(self) -> algorithms.DrawRules:
+        room = self.tonight.room
+        return algorithms.DrawRules(
+            strength=float(settings.PICK_DRAW_STRENGTH),
+            boost=room.fair_boost,
+            consensus_share=room.consensus_share_percent / 100,
+        )
+
+    @property
+    def attendees(self) -> int:
+        return len(self.tonight.attendee_ids)
+
+    def context(self) -> dict[str, Any]:
+        """What every reason records besides the rule: tonight's constraints and attendees,
+        and every item left out with all its reasons."""
+        return {
+            "constraints": {
+                **constraints_payload(self.tonight.evening),
+                "max_runtime_now": self.constraints.max_runtime,
+                "services": list(self.constraints.services or []),
+            },
+            "attendees": self.tonight.attendee_ids,
+            "excluded": self.excluded,
+        }
+
+
+def _resolved_constraints(tonight: Tonight) -> eligibility.Constraints:
+    """Tonight's constraints as the filter takes them: a finish-by time becomes the minutes
+    left now, and the smaller of that and the maximum runtime counts."""
+    evening = tonight.evening
+    room = tonight.room
+    attendees = len(tonight.attendee_ids)
+    if evening is None:
+        return eligibility.Constraints(
+            attendees=max(attendees, 1), seen_share=room.seen_share_percent / 100
+        )
+    limits = []
+    label = None
+    if evening.max_runtime_minutes is not None:
+        limits.append(evening.max_runtime_minutes)
+    if evening.finish_by is not None:
+        left = math.floor((evening.finish_by - timezone.now()).total_seconds() / 60)
+        limits.append(left)
+        offset = timedelta(minutes=evening.finish_by_offset_minutes or 0)
+        local = evening.finish_by.astimezone(timezone.get_fixed_timezone(offset))
+        if evening.max_runtime_minutes is None or left < evening.max_runtime_minutes:
+            label = local.strftime("%H:%M")
+    return eligibility.Constraints(
+        attendees=max(attendees, 1),
+        max_runtime=min(limits) if limits else None,
+        finish_by_label=label,
+        media=evening.media,
+        genres_include=tuple(evening.genres_include),
+        genres_exclude=tuple(evening.genres_exclude),
+        services=tuple(tonight.services) if evening.streamable_only else None,
+        seen_share=room.seen_share_percent / 100,
+    )
+
+
+def _candidates(
+    items: list[QueueItem], tonight: Tonight, turned_down: set[str]
+) -> list[algorithms.Candidate]:
+    attendees = set(tonight.attendee_ids)
+    names = {member.user_id: member.name for member in tonight.members}
+    ups: dict[str, int] = {}
+    downs: dict[str, int] = {}
+    votes = Vote.objects.filter(room=tonight.room, user_id__in=attendees).values_list(
+        "item_id", "value"
+    )
+    for item_id, value in votes:
+        tally = ups if value == VoteValue.UP else downs
+        tally[item_id] = tally.get(item_id, 0) + 1
+    vetoed_by = tonight.vetoed_by()
+    public = tonight.room.vetoes_public
+
+    def provider_names(item: QueueItem) -> tuple[str, ...]:
+        stream = (item.providers or {}).get("stream") or []
+        return tuple(name for name in stream if isinstance(name, str))
+
     return [
         algorithms.Candidate(
             item_id=item.pk,
@@ -40,60 +164,265 @@ def _candidates(items: list[QueueItem]) -> list[algorithms.Candidate]:
             vote_score=item.vote_score,
             upvotes=item.upvotes,
             downvotes=item.downvotes,
+            up=ups.get(item.pk, 0),
+            down=downs.get(item.pk, 0),
+            media_type=item.media_type,
+            runtime_minutes=item.runtime_minutes,
+            genres=tuple(g for g in item.genres or [] if isinstance(g, str)),
+            streams_on=provider_names(item),
+            providers_known=bool(item.providers),
+            status=item.status,
+            seen_by=tuple(
+                sorted(names.get(u, u) for u in tonight.seen.get(item.pk, ()) if u in attendees)
+            ),
+            vetoed_by=tuple(
+                names.get(u, u) if public else "" for u in vetoed_by.get(item.pk, ())
+            ),
+            turned_down=item.pk in turned_down,
         )
         for item in items
     ]
 
 
-def selection_record(
-    *, room: Room, mode: str, by: Member | None, voting_round: VotingRound | None = None
-) -> Selection | None:
-    """Pick among the queued items and record it; None when nothing is queued.
+def _turned_down(evening: Evening | None) -> set[str]:
+    if evening is None:
+        return set()
+    return set(
+        Selection.objects.filter(evening=evening, turned_down_at__isnull=False).values_list(
+            "item_id", flat=True
+        )
+    )
 
-    Runs inside the caller's atomic block and raises nothing for an empty queue, because on
-    MongoDB an exception inside a transaction aborts all of it.
+
+def pick_field(room: Room, mode: str, *, evening: Evening | None = None) -> Field:
+    """Load tonight's field: the open items, who is in, and what the constraints leave."""
+    items = list(room.queue_items.filter(status__in=OPEN_STATUSES))
+    tonight = tonight_load(room, items=items)
+    constraints = _resolved_constraints(tonight)
+    candidates = _candidates(items, tonight, _turned_down(evening or tonight.evening))
+    verdict = eligibility.eligibility(candidates, constraints)
+    wants_ledger = mode == SelectionMode.ROUND_ROBIN or (
+        mode == SelectionMode.WEIGHTED_RANDOM and room.fair_boost
+    )
+    return Field(
+        items={item.pk: item for item in items},
+        tonight=tonight,
+        constraints=constraints,
+        eligible=verdict.eligible,
+        excluded=verdict.excluded,
+        ledger=room_ledger.one(room) if wants_ledger else [],
+    )
+
+
+class NothingEligible(Conflict):
+    def __init__(self, field: Field) -> None:
+        super().__init__(
+            eligibility.nothing_eligible_message(field.excluded),
+            code="nothing_eligible",
+            excluded=field.excluded,
+        )
+
+
+def _choose(field: Field, mode: str) -> algorithms.Choice:
+    return algorithms.select(
+        mode,
+        field.eligible,
+        seed=secrets.randbits(SEED_BITS),
+        rules=field.rules,
+        attendees=field.attendees,
+        ledger=field.ledger,
+    )
+
+
+def selection_record(
+    *,
+    room: Room,
+    mode: str,
+    by: Member | None,
+    voting_round: VotingRound | None = None,
+    after: Selection | None = None,
+) -> Selection | str:
+    """Pick among tonight's eligible items and record it, inside the caller's atomic block.
+
+    Answers the reason nothing was picked, in words, instead of raising: on MongoDB an
+    exception inside a transaction aborts all of it, and a round must still close.
     """
-    items = list(room.queue_items.queued())
-    if not items:
-        return None
-    history = past_picks.one(room) if mode == SelectionMode.ROUND_ROBIN else []
-    seed = secrets.randbits(SEED_BITS)
-    choice = algorithms.select(mode, _candidates(items), history, seed)
-    item = next(item for item in items if item.pk == choice.item_id)
+    if not room.queue_items.filter(status__in=OPEN_STATUSES).exists():
+        return EMPTY_QUEUE
+    evening = evening_for_write(room, by)
+    field = pick_field(room, mode, evening=evening)
+    if not field.eligible:
+        return eligibility.nothing_eligible_message(field.excluded)
+    choice = _choose(field, mode)
+    item = field.items[choice.item_id]
+    reason = {**choice.reason, **field.context()}
+    if after is not None:
+        reason["after_turn_down"] = {
+            "selection_id": after.pk,
+            "item_id": after.item_id,
+            "title": after.item_title,
+            "by": after.turned_down_by,
+        }
+        reason["summary"] = f"{after.item_title} was turned down. {reason.get('summary', '')}"
     selection = Selection.objects.create(
         room=room,
         item=item,
         item_title=item.title,
         mode=mode,
-        reason=choice.reason,
+        reason=reason,
         seed=choice.seed,
         selected_by=by.user_id if by else "",
         round=voting_round,
+        evening=evening,
     )
     event_record(room, EventType.SELECTION, {"selection": SelectionSerializer(selection).data})
     return selection
 
 
-def selection_for_round(voting_round: VotingRound, by: Member | None) -> dict | None:
-    """The pick that ends a voting round (voting's `round_pick` hook), as clients see it; runs
-    in the round's atomic block."""
+def selection_for_round(voting_round: VotingRound, by: Member | None) -> dict | str | None:
+    """The pick that ends a voting round (voting's `round_pick` hook), as clients see it; why
+    nothing was picked when nothing was eligible; None for an empty queue. Runs in the round's
+    atomic block."""
     room = voting_round.room
-    selection = selection_record(
+    picked = selection_record(
         room=room, mode=room.selection_mode, by=by, voting_round=voting_round
     )
-    return SelectionSerializer(selection).data if selection else None
+    if picked == EMPTY_QUEUE:
+        return None
+    if isinstance(picked, str):
+        return picked[:OUTCOME_MAX]
+    return SelectionSerializer(picked).data
+
+
+def standing_pick(room: Room, evening: Evening | None = None) -> Selection | None:
+    """Tonight's pick that still stands: the evening's latest, unless it was turned down or
+    its item has left the queue."""
+    evening = evening or evening_open(room)
+    if evening is None:
+        return None
+    latest = (
+        Selection.objects.select_related("item")
+        .filter(evening=evening)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if latest is None or latest.turned_down_at is not None:
+        return None
+    if latest.item is None or latest.item.status not in OPEN_STATUSES:
+        return None
+    return latest
+
+
+def _require_no_round(room: Room) -> None:
+    running = VotingRound.objects.filter(room=room, status=RoundStatus.OPEN).first()
+    if running is not None:
+        raise Conflict(
+            ROUND_RUNNING, code="round_running", round=VotingRoundSerializer(running).data
+        )
+
+
+def _require_nothing_standing(room: Room) -> None:
+    standing = standing_pick(room)
+    if standing is not None:
+        raise Conflict(
+            PICK_STANDING.format(title=standing.item_title),
+            code="pick_standing",
+            selection=SelectionSerializer(standing).data,
+        )
 
 
 @retry_on_conflict
 def selection_make(*, room: Room, by: Member | None, mode: str | None = None) -> Selection:
+    """A pick on request. Refused (409) while a voting round runs, while tonight's pick stands,
+    and when nothing is eligible, with every item's reasons."""
+    require_open(room)
+    rounds_close_due(room)
+    mode = mode or room.selection_mode
+    with atomic():
+        member_require_present(by)
+        _require_no_round(room)
+        _require_nothing_standing(room)
+        _require_pick_budget(room)
+        picked = selection_record(room=room, mode=mode, by=by)
+        if isinstance(picked, str):
+            _refuse(room, mode, picked)
+    return picked
+
+
+def _refuse(room: Room, mode: str, why: str) -> None:
+    if why == EMPTY_QUEUE:
+        raise Conflict(EMPTY_QUEUE, code="empty_queue")
+    raise NothingEligible(pick_field(room, mode))
+
+
+@retry_on_conflict
+def selection_turn_down(*, selection: Selection, by: Member | None) -> Selection:
+    """Turn tonight's standing pick down and pick again without it, by TURN_DOWN_RULE. Nothing
+    is written when nothing else can be picked (409 with the reasons)."""
+    room = selection.room
     require_open(room)
     with atomic():
         member_require_present(by)
+        current = unique_row(Selection.objects.select_related("item").filter(pk=selection.pk))
+        if current is None:
+            raise NotFound(SELECTION_NOT_FOUND)
+        if current.item is not None and current.item.status == ItemStatus.WATCHED:
+            raise Conflict(TURNED_DOWN_WATCHED, code="pick_watched")
+        standing = standing_pick(room)
+        if standing is None or standing.pk != current.pk:
+            raise Conflict(NOT_STANDING, code="not_standing")
+        if by is not None and not by.is_host:
+            veto_spend(standing.evening, standing.item, by)
+        now = timezone.now()
+        Selection.objects.filter(pk=current.pk).update(
+            turned_down_at=now, turned_down_by=by.user_id if by else ""
+        )
+        current.turned_down_at, current.turned_down_by = now, by.user_id if by else ""
         _require_pick_budget(room)
-        selection = selection_record(room=room, mode=mode or room.selection_mode, by=by)
-    if selection is None:
-        raise Conflict(EMPTY_QUEUE, code="empty_queue")
-    return selection
+        picked = selection_record(room=room, mode=current.mode, by=by, after=current)
+        if isinstance(picked, str):
+            _refuse(room, current.mode, picked)
+    return picked
+
+
+def selection_preview(room: Room, mode: str | None = None) -> dict[str, Any]:
+    """What a pick now would choose among, without picking: each eligible candidate (with its
+    chance in a weighted draw), every item left out with its reasons, whose turn it is in
+    round robin, and the pick that stands, if one does."""
+    mode = mode or room.selection_mode
+    field = pick_field(room, mode)
+    chances = (
+        algorithms.chances(field.eligible, field.rules, field.attendees, field.ledger)
+        if mode == SelectionMode.WEIGHTED_RANDOM and field.eligible
+        else {}
+    )
+    turn = None
+    if mode == SelectionMode.ROUND_ROBIN and field.eligible:
+        turn = algorithms.round_robin(field.eligible, field.ledger).reason.get("turn")
+    standing = standing_pick(room, field.tonight.evening)
+    matches = set(field.tonight.matches)
+    return {
+        "mode": mode,
+        "candidates": [
+            {
+                "item_id": c.item_id,
+                "title": c.title,
+                "added_by": c.added_by,
+                "vote_score": c.vote_score,
+                "up": c.up,
+                "down": c.down,
+                "match": c.item_id in matches,
+                "chance": chances.get(c.item_id),
+            }
+            for c in field.eligible
+        ],
+        "turn": turn,
+        "standing": SelectionSerializer(standing).data if standing else None,
+        "summary": (
+            None if field.eligible else eligibility.nothing_eligible_message(field.excluded)
+        ),
+        **field.context(),
+    }
 
 
 def _require_pick_budget(room: Room) -> None:

@@ -4,3 +4,13 @@ from django.apps import AppConfig
 class TonightConfig(AppConfig):
     name = "tonight"
     verbose_name = "Tonight"
+
+    def ready(self) -> None:
+        from rooms.services import member_leaving
+        from tonight.services import matches_after_leaving, matches_after_vote
+        from voting.services import vote_changed
+
+        # A vote can make an item a match, or end one.
+        vote_changed.register(matches_after_vote)
+        # Without a departing member, items every remaining attendee voted up are matches.
+        member_leaving.register(matches_after_leaving)

@@ -36,8 +36,14 @@ ROOM_CLOSED_OUTCOME = "The room was closed before the round ended, so nothing wa
 
 # A round that ends makes the room's pick, which the selection app makes (`selection/apps.py`).
 # Called inside the round's atomic block with the round and who ended it; answers the pick as
-# clients see it, or None when nothing was queued.
-round_pick: Hook[[VotingRound, Member | None], dict | None] = Hook("round_pick")
+# clients see it, why nothing could be picked (in words), or None when nothing was queued.
+round_pick: Hook[[VotingRound, Member | None], dict | str | None] = Hook("round_pick")
+
+# A member's vote on an item changed (to "up", "down" or None): the item may have become a
+# match, or stopped being one, which the tonight app keeps (`tonight/apps.py`). Called inside
+# the vote's atomic block. A leaving member's votes do not call it: tonight recounts once for
+# the departure instead.
+vote_changed: Hook[[QueueItem, str | None], None] = Hook("vote_changed")
 
 
 def _counts_move(item: QueueItem, old: str | None, new: str | None) -> None:
@@ -116,6 +122,7 @@ def _vote_cast(item_id: str, by: Member, value: str) -> tuple[Vote, QueueItem, b
         vote.save(update_fields=["value", "updated_at"])
     _counts_move(item, old, value)
     _vote_event(room, item, by.user_id, value)
+    vote_changed(item, value)
     return vote, item, True
 
 
@@ -140,6 +147,7 @@ def vote_remove(*, item_id: str, by: Member, user_id: str) -> QueueItem:
         Vote.objects.filter(pk=vote.pk).delete()
         _counts_move(item, vote.value, None)
         _vote_event(item.room, item, by.user_id, None)
+        vote_changed(item, None)
     return item
 
 
@@ -167,6 +175,7 @@ def votes_merge(*, source: QueueItem, target: QueueItem) -> None:
         Vote.objects.filter(pk=vote.pk).update(item=target)
         _counts_move(target, None, vote.value)
         _vote_event(target.room, target, vote.user_id, vote.value)
+        vote_changed(target, vote.value)
     Vote.objects.filter(item=source).delete()
 
 
@@ -235,9 +244,12 @@ def _round_close(voting_round: VotingRound, *, by: Member | None) -> bool:
         return False
     voting_round.status, voting_round.closed_at = RoundStatus.CLOSED, now
     selection = round_pick.one(voting_round, by) if room.is_open else None
-    if selection is None:
-        voting_round.outcome = EMPTY_QUEUE_OUTCOME if room.is_open else ROOM_CLOSED_OUTCOME
+    if not isinstance(selection, dict):
+        voting_round.outcome = selection or (
+            EMPTY_QUEUE_OUTCOME if room.is_open else ROOM_CLOSED_OUTCOME
+        )
         voting_round.save(update_fields=["outcome"])
+        selection = None
     _round_event(room, EventType.VOTING_ROUND_END, voting_round, selection=selection)
     return True
 

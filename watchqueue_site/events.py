@@ -35,6 +35,9 @@ class EventType:
     USER_LEFT = "user_left"
     SCREEN_REVOKED = "screen_revoked"
     MEMBER_SIGNED_OUT = "member_signed_out"
+    EVENING_UPDATE = "evening_update"
+    SEEN_UPDATE = "seen_update"
+    MATCH = "match"
 
 
 # Called once per event, with the event as clients receive it, after its transaction commits,

@@ -7,6 +7,7 @@ they name. `StrictSerializer` also refuses fields it does not know, which catche
 """
 
 import re
+from datetime import datetime
 from typing import Any
 
 from drf_spectacular.utils import extend_schema_field
@@ -103,6 +104,31 @@ class StrictChoiceField(serializers.ChoiceField):
         if not isinstance(data, str):
             self.fail("invalid_choice", input=data)
         return super().to_internal_value(data)
+
+
+@extend_schema_field({"type": "string", "format": "date-time"})
+class AwareDateTimeField(serializers.Field):
+    """A moment as ISO 8601 text with its UTC offset ("2026-12-01T23:30:00+01:00"). The offset
+    is required: without it the server would have to guess the caller's clock."""
+
+    default_error_messages = {
+        "type": "Must be a date and time as ISO 8601 text.",
+        "naive": "Give the time with its UTC offset, such as 2026-12-01T23:30:00+01:00.",
+    }
+
+    def to_internal_value(self, data: Any) -> datetime:
+        if not isinstance(data, str) or len(data) > 40:
+            self.fail("type")
+        try:
+            value = datetime.fromisoformat(data)
+        except ValueError:
+            self.fail("type")
+        if value.utcoffset() is None:
+            self.fail("naive")
+        return value
+
+    def to_representation(self, value: datetime) -> str:
+        return value.isoformat()
 
 
 ID_PATTERN = "^[0-9a-f]{24}$"

@@ -305,6 +305,9 @@ ROOM_MEMBERS_MAX = envint("ROOM_MEMBERS_MAX", 50, minimum=1, maximum=1000)
 ROOM_ITEMS_MAX = envint("ROOM_ITEMS_MAX", 200, minimum=1, maximum=10000)
 ROOM_SCREENS_MAX = envint("ROOM_SCREENS_MAX", 20, minimum=1, maximum=1000)
 PICK_RATE = envrate("PICK_RATE", "10/minute")
+# How strongly weighted draws follow the votes (README, "Selection modes"): k in
+# weight = e^(k x (up - down) / attendees).
+PICK_DRAW_STRENGTH = envint("PICK_DRAW_STRENGTH", 4, minimum=0, maximum=8)
 WS_MESSAGE_MAX_BYTES = envint("WS_MESSAGE_MAX_BYTES", 16 * 1024, minimum=1024)
 
 LOGGING = {

@@ -12,6 +12,7 @@ api_patterns = [
     path("", include("rooms.urls")),
     path("", include("queues.urls")),
     path("", include("voting.urls")),
+    path("", include("tonight.urls")),
     path("", include("selection.urls")),
     path("", include("history.urls")),
     path("", include("tmdb.urls")),
