@@ -1,6 +1,6 @@
-"""Picking what to watch, the pure part: each algorithm's choice, its reason and its tie rules,
-and the weighted draw's fairness measured over seeded runs. No database: plain data in, a choice
-out."""
+"""Picking what to watch, the pure part: what tonight can pick and why the rest is left out,
+then each algorithm's choice, its reason and its tie rules, and the weighted draw's fairness
+measured over seeded runs. No database: plain data in, a choice out."""
 
 import json
 import math
@@ -25,6 +25,15 @@ from selection.algorithms import (
     round_robin,
     select,
     weighted_random,
+)
+from selection.eligibility import (
+    NOTHING_QUEUED,
+    REASON_CODES,
+    Constraints,
+    eligibility,
+    exclusion_reasons,
+    nothing_eligible_message,
+    reason_counts,
 )
 
 EVENING = datetime(2024, 5, 17, 19, 0, tzinfo=UTC)
@@ -667,6 +676,214 @@ class TestSelect:
         assert {"rule", "summary", "candidates"} <= set(reason)
         for entry in reason["candidates"]:
             assert {"item_id", "title", "added_by", "vote_score", "up", "down"} <= set(entry)
+
+
+# Eligibility: what tonight can pick
+
+
+def texts(candidate: Candidate, **constraints) -> list[str]:
+    return [r["text"] for r in exclusion_reasons(candidate, Constraints(**constraints))]
+
+
+def codes(candidate: Candidate, **constraints) -> list[str]:
+    return [r["code"] for r in exclusion_reasons(candidate, Constraints(**constraints))]
+
+
+class TestEligibility:
+    def test_with_no_constraints_every_queued_film_is_eligible(self) -> None:
+        field = [film(2), film(1), film(3, runtime_minutes=400, media_type="tv")]
+        result = eligibility(field, Constraints())
+        assert result.eligible == [film(1), film(2), film(3, runtime_minutes=400, media_type="tv")]
+        assert result.excluded == []
+
+    def test_a_film_being_watched_is_left_out(self) -> None:
+        assert texts(film(1, status="watching")) == ["being watched"]
+
+    def test_a_film_turned_down_tonight_is_left_out(self) -> None:
+        assert texts(film(1, turned_down=True)) == ["turned down tonight"]
+
+    @pytest.mark.parametrize(
+        ("vetoed_by", "text"),
+        [
+            (("Bob",), "vetoed by Bob"),
+            (("Bob", "Ann"), "vetoed by Bob and Ann"),
+            (("Bob", "Ann", "Cy"), "vetoed by Bob, Ann and Cy"),
+            (("Bob", "Bob"), "vetoed by Bob"),
+            (("",), "vetoed"),
+            (("", ""), "vetoed"),
+            (("Bob", ""), "vetoed by Bob and 1 other"),
+        ],
+    )
+    def test_a_veto_names_who_vetoed_unless_the_room_hides_it(self, vetoed_by, text) -> None:
+        assert texts(film(1, vetoed_by=vetoed_by)) == [text]
+
+    def test_a_film_seen_by_half_of_tonight_is_left_out(self) -> None:
+        assert texts(film(1, seen_by=("Ann", "Bob")), attendees=3) == ["seen by 2 of 3"]
+        assert texts(film(1, seen_by=("Ann",)), attendees=2) == ["seen by 1 of 2"]
+        assert texts(film(1, seen_by=("Ann",)), attendees=3) == []
+        assert texts(film(1), attendees=3, seen_share=0) == []
+
+    def test_the_seen_share_is_the_rooms(self) -> None:
+        assert texts(film(1, seen_by=("Ann",)), attendees=3, seen_share=0.3) == ["seen by 1 of 3"]
+        assert texts(film(1, seen_by=("Ann", "Bob")), attendees=3, seen_share=0.9) == []
+
+    def test_the_wrong_kind_is_left_out(self) -> None:
+        show, movie = film(1, media_type="tv"), film(2)
+        assert texts(show, media="movie") == ["a show, and tonight is films only"]
+        assert texts(movie, media="tv") == ["a film, and tonight is shows only"]
+        assert texts(show, media="tv") == texts(movie, media="movie") == []
+        assert texts(show, media="both") == texts(movie, media="both") == []
+
+    def test_too_long_to_finish_by_the_time_given(self) -> None:
+        heat = film(1, runtime_minutes=148)
+        assert texts(heat, max_runtime=120, finish_by_label="23:30") == [
+            "too long to finish by 23:30 (148 min)"
+        ]
+        assert texts(heat, max_runtime=120) == ["longer than 120 min (148 min)"]
+        assert texts(heat, max_runtime=148) == []
+        assert texts(film(2, runtime_minutes=40, media_type="tv"), max_runtime=45) == []
+
+    def test_an_unknown_runtime_cannot_be_judged_so_it_stays_in(self) -> None:
+        assert texts(film(1), max_runtime=30, finish_by_label="20:00") == []
+
+    def test_with_no_time_left_nothing_fits(self) -> None:
+        for runtime in [90, None]:
+            candidate = film(1, runtime_minutes=runtime)
+            assert texts(candidate, max_runtime=0, finish_by_label="23:30") == [
+                "no time left before 23:30"
+            ]
+            assert texts(candidate, max_runtime=-5) == ["no time left"]
+
+    def test_an_excluded_genre_is_named_as_the_film_spells_it(self) -> None:
+        scary = film(1, genres=("Horror", "Comedy", "Thriller"))
+        assert texts(scary, genres_exclude=("horror",)) == ["genre Horror excluded"]
+        assert texts(scary, genres_exclude=("THRILLER", "horror")) == [
+            "genres Horror and Thriller excluded"
+        ]
+        assert texts(scary, genres_exclude=("Drama",)) == []
+
+    def test_a_film_in_none_of_the_chosen_genres_is_left_out(self) -> None:
+        assert texts(film(1, genres=("Action",)), genres_include=("Comedy", "Drama")) == [
+            "not Comedy or Drama"
+        ]
+        assert texts(film(1, genres=("Action",)), genres_include=("Comedy",)) == ["not Comedy"]
+        assert texts(film(1), genres_include=("Comedy", "Drama", "Romance")) == [
+            "not Comedy, Drama or Romance"
+        ]
+        assert texts(film(1, genres=("Action", "drama")), genres_include=("Comedy", "Drama")) == []
+
+    def test_a_film_not_on_tonights_services_is_left_out(self) -> None:
+        netflix = film(1, streams_on=("Netflix",), providers_known=True)
+        elsewhere = film(2, streams_on=("Max",), providers_known=True)
+        nowhere = film(3, providers_known=True)
+        have = ("Netflix", "Disney Plus")
+        assert texts(netflix, services=have) == []
+        assert texts(film(1, streams_on=("NETFLIX",), providers_known=True), services=have) == []
+        expected = ["not on Netflix or Disney Plus (the services you have)"]
+        assert texts(elsewhere, services=have) == texts(nowhere, services=have) == expected
+        assert texts(film(4), services=have) == ["where it streams is not known"]
+        assert texts(netflix, services=()) == ["nobody in tonight has named a streaming service"]
+        assert texts(film(4), services=None) == texts(elsewhere) == []
+
+    def test_a_film_failing_every_constraint_lists_every_reason_in_order(self) -> None:
+        hopeless = film(
+            1,
+            status="watching",
+            turned_down=True,
+            vetoed_by=("Bob",),
+            seen_by=("Ann", "Bob"),
+            media_type="tv",
+            runtime_minutes=200,
+            genres=("Horror",),
+            streams_on=("Max",),
+            providers_known=True,
+        )
+        tonight = {
+            "attendees": 3,
+            "max_runtime": 100,
+            "finish_by_label": "22:00",
+            "media": "movie",
+            "genres_include": ("Comedy",),
+            "genres_exclude": ("Horror",),
+            "services": ("Netflix",),
+        }
+        assert codes(hopeless, **tonight) == list(REASON_CODES)
+        assert texts(hopeless, **tonight) == [
+            "being watched",
+            "turned down tonight",
+            "vetoed by Bob",
+            "seen by 2 of 3",
+            "a show, and tonight is films only",
+            "too long to finish by 22:00 (200 min)",
+            "genre Horror excluded",
+            "not Comedy",
+            "not on Netflix (the services you have)",
+        ]
+
+    def test_splits_the_queue_in_canonical_order(self) -> None:
+        field = [
+            film(4, vetoed_by=("Bob",), by="bob"),
+            film(3),
+            film(2, runtime_minutes=150),
+            film(1, minute=9),
+        ]
+        result = eligibility(shuffled(field, 1), Constraints(max_runtime=120))
+        assert [c.item_id for c in result.eligible] == ids(3, 1)
+        assert result.excluded == [
+            {
+                "item_id": one_id(2),
+                "title": "Film 2",
+                "added_by": "ann",
+                "reasons": [{"code": "too_long", "text": "longer than 120 min (150 min)"}],
+            },
+            {
+                "item_id": one_id(4),
+                "title": "Film 4",
+                "added_by": "bob",
+                "reasons": [{"code": "vetoed", "text": "vetoed by Bob"}],
+            },
+        ]
+        assert round_trip(result.excluded) == result.excluded
+
+    def test_the_eligible_films_are_what_the_algorithms_pick_from(self) -> None:
+        field = [film(1, 9, vetoed_by=("Ann",)), film(2, 3), film(3, 1)]
+        result = eligibility(field, Constraints())
+        assert highest_votes(result.eligible).item_id == one_id(2)
+
+
+class TestNothingEligible:
+    def test_counts_each_reason_most_frequent_first(self) -> None:
+        field = [
+            film(1, seen_by=("A", "B")),
+            film(2, seen_by=("A", "B"), runtime_minutes=200),
+            film(3, seen_by=("A", "B"), vetoed_by=("C",)),
+            film(4, runtime_minutes=300),
+        ]
+        result = eligibility(field, Constraints(attendees=3, max_runtime=120))
+        assert result.eligible == []
+        assert reason_counts(result.excluded) == {"seen": 3, "too_long": 2, "vetoed": 1}
+        assert nothing_eligible_message(result.excluded) == (
+            "Nothing can be picked: 3 seen, 2 too long, 1 vetoed."
+        )
+
+    def test_equal_counts_follow_the_order_reasons_are_listed_in(self) -> None:
+        field = [
+            film(1, media_type="tv", providers_known=True),
+            film(2, status="watching", genres=("Horror",)),
+        ]
+        tonight = Constraints(media="movie", genres_exclude=("horror",), services=("Netflix",))
+        excluded = eligibility(field, tonight).excluded
+        assert nothing_eligible_message(excluded) == (
+            "Nothing can be picked: 2 not streamable, 1 being watched, 1 of the wrong kind,"
+            " 1 in an excluded genre."
+        )
+
+    def test_an_empty_queue_says_so(self) -> None:
+        assert (
+            nothing_eligible_message([])
+            == NOTHING_QUEUED
+            == ("Nothing can be picked: nothing is queued.")
+        )
 
 
 def test_lists_in_texts_read_as_english() -> None:
