@@ -12,7 +12,6 @@ from queues.models import OPEN_STATUSES, ItemStatus, QueueItem
 from queues.services import ALREADY_WATCHED, queue_event
 from rooms.models import Member, Room
 from rooms.services import member_require_present, require_open
-from selection.algorithms import PastPick
 from selection.models import Selection
 from tonight.services import evening_next
 from watchqueue_site.db import atomic, retry_on_conflict, unique_row
@@ -47,12 +46,6 @@ def entries_for_room(room: Room, *, limit: int = 50, offset: int = 0) -> tuple[l
     for rating in Rating.objects.filter(entry_id__in=[e.pk for e in entries]):
         ratings[rating.entry_id].append(rating)
     return entries, ratings
-
-
-def history_past_picks(room: Room) -> list[PastPick]:
-    """Who added each film the room watched, and when (selection's `past_picks` hook)."""
-    rows = WatchEntry.objects.filter(room=room).values_list("added_by", "watched_at")
-    return [PastPick(added_by=added_by, watched_at=at) for added_by, at in rows]
 
 
 def history_seen(room: Room) -> dict[tuple[str, int], set[str]]:

@@ -98,16 +98,6 @@ DEFAULT_RULES = DrawRules()
 
 
 @dataclass(frozen=True)
-class LedgerEntry:
-    """One member's fairness ledger (built by the history app)."""
-
-    user_id: str
-    watched: int  # how many items they added were watched in this room
-    evenings_since_last: int | None  # evenings since one of theirs was watched; None: never
-    average_rating: float | None  # mean rating the room gave their watched items
-
-
-@dataclass(frozen=True)
 class Choice:
     item_id: str
     mode: str

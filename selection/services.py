@@ -85,6 +85,10 @@ class Field:
         )
 
     @property
+    def names(self) -> dict[str, str]:
+        return {member.user_id: member.name for member in self.tonight.members}
+
+    @property
     def attendees(self) -> int:
         return len(self.tonight.attendee_ids)
 
@@ -175,9 +179,7 @@ def _candidates(
             seen_by=tuple(
                 sorted(names.get(u, u) for u in tonight.seen.get(item.pk, ()) if u in attendees)
             ),
-            vetoed_by=tuple(
-                names.get(u, u) if public else "" for u in vetoed_by.get(item.pk, ())
-            ),
+            vetoed_by=tuple(names.get(u, u) if public else "" for u in vetoed_by.get(item.pk, ())),
             turned_down=item.pk in turned_down,
         )
         for item in items
@@ -231,6 +233,7 @@ def _choose(field: Field, mode: str) -> algorithms.Choice:
         rules=field.rules,
         attendees=field.attendees,
         ledger=field.ledger,
+        names=field.names,
     )
 
 
@@ -284,9 +287,7 @@ def selection_for_round(voting_round: VotingRound, by: Member | None) -> dict | 
     nothing was picked when nothing was eligible; None for an empty queue. Runs in the round's
     atomic block."""
     room = voting_round.room
-    picked = selection_record(
-        room=room, mode=room.selection_mode, by=by, voting_round=voting_round
-    )
+    picked = selection_record(room=room, mode=room.selection_mode, by=by, voting_round=voting_round)
     if picked == EMPTY_QUEUE:
         return None
     if isinstance(picked, str):
@@ -398,7 +399,9 @@ def selection_preview(room: Room, mode: str | None = None) -> dict[str, Any]:
     )
     turn = None
     if mode == SelectionMode.ROUND_ROBIN and field.eligible:
-        turn = algorithms.round_robin(field.eligible, field.ledger).reason.get("turn")
+        turn = algorithms.round_robin(field.eligible, field.ledger, names=field.names).reason.get(
+            "turn"
+        )
     standing = standing_pick(room, field.tonight.evening)
     matches = set(field.tonight.matches)
     return {
