@@ -18,10 +18,10 @@ MODES = ("weighted_random", "highest_votes", "round_robin", "consensus")
 
 WEIGHTED_RULE = (
     "Weighted draw: each film weighs exp(k * (up - down) / n), where up and down count the votes"
-    " of tonight's n attendees and k is the room's strength (0 to 8); with the fairness boost on,"
-    " that is multiplied by 1 + 0.1 for each evening since the adder last had a film watched (at"
-    " most 5 evenings, so x1.5; never counts as 5). Weights are rounded to 4 decimals (at least"
-    " 0.0001) and a film's chance is its weight over the total."
+    " of tonight's n attendees and k is the strength (PICK_DRAW_STRENGTH, 0 to 8, default 4);"
+    " with the fairness boost on, that is multiplied by 1 + 0.1 for each evening since the adder"
+    " last had a film watched (at most 5 evenings, so x1.5; never counts as 5). Weights are"
+    " rounded to 4 decimals (at least 0.0001) and a film's chance is its weight over the total."
 )
 HIGHEST_VOTES_RULE = (
     "Highest score wins; a tie goes to the film added earliest, then to the lowest id."

@@ -2,6 +2,7 @@ from rest_framework import serializers
 
 from queues.serializers import QueueItemSerializer
 from rooms.models import SelectionMode
+from selection.eligibility import REASON_CODES
 from selection.models import Selection
 from watchqueue_site.fields import StrictChoiceField, StrictSerializer
 from watchqueue_site.speedups.serializers import FrozenModelSerializer
@@ -11,11 +12,16 @@ class SelectionSerializer(FrozenModelSerializer):
     room_id = serializers.CharField(read_only=True)
     item_id = serializers.CharField(read_only=True, allow_null=True)
     round_id = serializers.CharField(read_only=True, allow_null=True)
+    evening_id = serializers.CharField(read_only=True, allow_null=True)
     item = QueueItemSerializer(read_only=True, allow_null=True)
     reason = serializers.JSONField(
         help_text=(
-            "Why this item: the rule, the candidates and their weights or ranks, the tie-break "
-            "or whose turn it was. A weighted draw also records `seed` and `point`."
+            "Why this item: the `rule`, a `summary` in words, the `candidates` (a weighted "
+            "draw's with `weight` and `chance` in percent), the tie-break, whose `turn` it was "
+            "or the consensus `tier`; tonight's `constraints` and `attendees`; `excluded`, every "
+            "item left out with all its `reasons` (`code` and `text`); and `after_turn_down` "
+            "when it replaces a turned-down pick. A weighted draw also records `seed` and "
+            "`point`."
         )
     )
     seed = serializers.IntegerField(
@@ -40,6 +46,9 @@ class SelectionSerializer(FrozenModelSerializer):
             "seed",
             "selected_by",
             "round_id",
+            "evening_id",
+            "turned_down_at",
+            "turned_down_by",
             "created_at",
         ]
 
@@ -50,3 +59,46 @@ class SelectQuerySerializer(StrictSerializer):
         required=False,
         help_text="Overrides the room's selection_mode for this pick.",
     )
+
+
+class PreviewCandidateSerializer(serializers.Serializer):
+    item_id = serializers.CharField()
+    title = serializers.CharField()
+    added_by = serializers.CharField()
+    vote_score = serializers.IntegerField()
+    up = serializers.IntegerField(help_text="Up votes of tonight's attendees.")
+    down = serializers.IntegerField(help_text="Down votes of tonight's attendees.")
+    match = serializers.BooleanField()
+    chance = serializers.FloatField(
+        allow_null=True, help_text="Percent, in a weighted_random draw; null in other modes."
+    )
+
+
+class ExclusionReasonSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=REASON_CODES)
+    text = serializers.CharField()
+
+
+class ExcludedSerializer(serializers.Serializer):
+    item_id = serializers.CharField()
+    title = serializers.CharField()
+    added_by = serializers.CharField()
+    reasons = ExclusionReasonSerializer(many=True)
+
+
+class PreviewSerializer(serializers.Serializer):
+    mode = serializers.ChoiceField(choices=SelectionMode.choices)
+    candidates = PreviewCandidateSerializer(many=True)
+    excluded = ExcludedSerializer(many=True)
+    turn = serializers.CharField(
+        allow_null=True, help_text="round_robin: the user_id whose turn it is."
+    )
+    standing = SelectionSerializer(allow_null=True, help_text="Tonight's pick, if one stands.")
+    summary = serializers.CharField(
+        allow_null=True, help_text="Why nothing can be picked, when nothing can."
+    )
+    constraints = serializers.JSONField(
+        help_text="Tonight's constraints, with `max_runtime_now` (minutes, the finish-by time "
+        "and maximum runtime resolved now) and `services`."
+    )
+    attendees = serializers.ListField(child=serializers.CharField())

@@ -3,13 +3,27 @@
 
 import pytest
 
-from history.services import history_mark_watched, history_past_picks
+from history.ledger import room_ledger
+from history.services import history_mark_watched, history_seen
 from queues.services import item_watched, metadata_wanted
 from realtime.feed import feed
+from realtime.presence import online_user_ids
 from rooms.services import member_leaving, room_closing
-from selection.services import past_picks, selection_for_round
+from selection.services import room_ledger as ledger_hook
+from selection.services import selection_for_round
 from tmdb.enrichment import enrichment_schedule
-from voting.services import round_pick, rounds_end_for_closed_room, votes_withdraw_all
+from tonight.services import (
+    matches_after_leaving,
+    matches_after_vote,
+    online_members,
+    seen_in_history,
+)
+from voting.services import (
+    round_pick,
+    rounds_end_for_closed_room,
+    vote_changed,
+    votes_withdraw_all,
+)
 from watchqueue_site.events import event_committed
 from watchqueue_site.hooks import Hook
 
@@ -17,12 +31,15 @@ from watchqueue_site.hooks import Hook
 @pytest.mark.parametrize(
     ("hook", "handlers"),
     [
-        (member_leaving, [votes_withdraw_all]),
+        (member_leaving, [votes_withdraw_all, matches_after_leaving]),
         (room_closing, [rounds_end_for_closed_room]),
         (metadata_wanted, [enrichment_schedule]),
         (item_watched, [history_mark_watched]),
         (round_pick, [selection_for_round]),
-        (past_picks, [history_past_picks]),
+        (ledger_hook, [room_ledger]),
+        (vote_changed, [matches_after_vote]),
+        (online_members, [online_user_ids]),
+        (seen_in_history, [history_seen]),
         (event_committed, [feed.publish_threadsafe]),
     ],
     ids=lambda value: value.name if isinstance(value, Hook) else "",
