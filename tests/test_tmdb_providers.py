@@ -1,16 +1,24 @@
 """The streaming services of the region, which members pick the ones they have from: the TMDB
-client's provider lists, against a local server that speaks TMDB's JSON."""
+client's provider lists and `GET /api/tmdb/providers`, against a local server that speaks TMDB's
+JSON."""
 
+import json
 import time
 
 import pytest
+from asgiref.sync import iscoroutinefunction
+from django.core.management import call_command
+from django.test import override_settings
+from django.urls import resolve
 
+from tests.factories import client_for, make_room, screen_token_for
 from tests.fake_tmdb import CONFIGURATION, Answer, FakeTMDB
 from tmdb import client as tmdb_client
 from tmdb.client import TMDBAuthError, TMDBClient, TMDBNotFound, TMDBUnavailable
 
 KEY = "v3-SECRET-KEY-0123456789"
 LOGO = "https://image.tmdb.org/t/p/w92"
+URL = "/api/tmdb/providers"
 
 
 @pytest.fixture
@@ -175,3 +183,138 @@ def test_there_are_lists_for_movies_and_tv_only(fake):
     with pytest.raises(TMDBNotFound):
         _client(fake).providers("person")
     assert fake.seen == []
+
+
+# GET /api/tmdb/providers
+
+
+@pytest.fixture
+def fresh_clients():
+    tmdb_client._clients.clear()
+    yield
+    tmdb_client._clients.clear()
+
+
+@pytest.fixture
+def member(db, fresh_clients):
+    return client_for(make_room("alice", "bob").tokens["bob"])
+
+
+@pytest.fixture
+def tmdb_on(fake, fresh_clients):
+    with override_settings(TMDB_API_KEY=KEY, TMDB_API_URL=fake.url, TMDB_REGION="GB"):
+        yield fake
+
+
+def test_the_endpoint_answers_the_region_and_the_services_to_pick_from(member, tmdb_on):
+    response = member.get(URL)
+    assert response.status_code == 200
+    assert response.json() == {
+        "region": "GB",
+        "providers": [NETFLIX, PRIME, CRUNCHYROLL, APPLE, DISNEY],
+    }
+
+
+def test_the_endpoint_answers_again_from_the_clients_cache(member, tmdb_on):
+    first = member.get(URL).json()
+    assert member.get(URL).json() == first
+    assert (tmdb_on.calls("/watch/providers/movie"), tmdb_on.calls("/watch/providers/tv")) == (
+        1,
+        1,
+    )
+
+
+def test_the_endpoint_follows_the_configured_region(member, fake, fresh_clients):
+    with override_settings(TMDB_API_KEY=KEY, TMDB_API_URL=fake.url, TMDB_REGION="DE"):
+        response = member.get(URL)
+    assert response.json() == {"region": "DE", "providers": []}
+
+
+@override_settings(TMDB_API_KEY="")
+def test_the_endpoint_needs_a_member_token_in_the_header_or_the_query(db, fresh_clients):
+    setup = make_room("alice")
+    screen = screen_token_for(setup.room)
+    refusals = {
+        "none": (client_for(None).get(URL), 401, "not_authenticated"),
+        "junk": (client_for("junk").get(URL), 401, "invalid_token"),
+        "screen": (client_for(screen).get(URL), 403, "forbidden"),
+    }
+    for why, (response, status, error) in refusals.items():
+        assert (response.status_code, response.json()["error"]) == (status, error), why
+    by_query = client_for(None).get(f"{URL}?token={setup.tokens['alice']}")
+    assert by_query.json()["error"] == "tmdb_not_configured"
+
+
+@override_settings(TMDB_API_KEY="")
+def test_without_a_key_the_endpoint_says_how_to_configure_it(member):
+    response = member.get(URL)
+    assert response.status_code == 503
+    assert response.json()["error"] == "tmdb_not_configured"
+    assert "TMDB_API_KEY" in response.json()["detail"]
+
+
+def test_tmdb_failures_are_503s_that_never_show_the_key(member, tmdb_on):
+    tmdb_on.queue("/watch/providers/movie", Answer(401, {"status_code": 7}))
+    refused = member.get(URL)
+    tmdb_on.queue("/watch/providers/movie", *[Answer(503, b"")] * tmdb_client.ATTEMPTS)
+    down = member.get(URL)
+    assert (refused.status_code, refused.json()["error"]) == (503, "tmdb_refused_key")
+    assert "Retry-After" not in refused
+    assert (down.status_code, down.json()["error"], down["Retry-After"]) == (
+        503,
+        "tmdb_unavailable",
+        "30",
+    )
+    assert KEY not in refused.content.decode() + down.content.decode()
+    assert member.get(URL).status_code == 200
+
+
+def test_the_endpoint_is_async_so_the_server_runs_it_on_its_event_loop():
+    assert iscoroutinefunction(resolve(URL).func)
+
+
+# The OpenAPI description
+
+
+@pytest.fixture(scope="module")
+def schema(tmp_path_factory) -> dict:
+    path = tmp_path_factory.mktemp("schema") / "openapi.json"
+    call_command(
+        "spectacular",
+        "--validate",
+        "--fail-on-warn",
+        "--format",
+        "openapi-json",
+        "--file",
+        str(path),
+    )
+    return json.loads(path.read_text())
+
+
+def _error_codes(response: dict) -> set[str]:
+    content = response["content"]["application/json"]
+    assert content["schema"] == {"$ref": "#/components/schemas/Error"}
+    return {example["value"]["error"] for example in content["examples"].values()}
+
+
+def test_the_endpoint_is_described_with_its_answer_example_and_every_refusal(schema):
+    operation = schema["paths"][URL]["get"]
+    assert (operation["operationId"], operation["tags"]) == ("tmdb_providers", ["metadata"])
+    assert operation["summary"]
+    assert "parameters" not in operation
+    assert {} not in operation["security"]
+    ok = operation["responses"]["200"]["content"]["application/json"]
+    assert ok["schema"] == {"$ref": "#/components/schemas/WatchProvidersAnswer"}
+    assert ok["examples"]["GB"]["value"]["providers"][0]["name"] == "Netflix"
+    answers = {code: _error_codes(r) for code, r in operation["responses"].items() if code != "200"}
+    assert answers == {
+        "401": {"not_authenticated", "revoked"},
+        "403": {"forbidden"},
+        "406": {"not_acceptable"},
+        "503": {"tmdb_not_configured", "tmdb_refused_key", "tmdb_unavailable"},
+    }
+    components = schema["components"]["schemas"]
+    assert components["WatchProvidersAnswer"]["required"] == ["providers", "region"]
+    provider = components["WatchProvider"]
+    assert set(provider["properties"]) == {"id", "name", "logo_url"}
+    assert provider["properties"]["logo_url"]["nullable"] is True

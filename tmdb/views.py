@@ -1,6 +1,7 @@
-"""The endpoints that wait on TMDB: `GET /api/search` and `POST /api/queue/{id}/enrich`.
+"""The endpoints that wait on TMDB: `GET /api/search`, `GET /api/tmdb/providers` and
+`POST /api/queue/{id}/enrich`.
 
-Both are async views, so the call to TMDB waits in a worker thread, never on the thread that
+All are async views, so the call to TMDB waits in a worker thread, never on the thread that
 serves the app's synchronous code. Search answers are kept for a few minutes: people type the
 same prefixes. The key stays on the server.
 """
@@ -26,7 +27,12 @@ from rooms.models import Member
 from rooms.services import OTHER_ROOM, require_open
 from tmdb import enrichment
 from tmdb.client import MEDIA_TYPES, TMDBAuthError, TMDBClient, TMDBError, tmdb
-from tmdb.serializers import QUERY_MAX, SearchAnswerSerializer, SearchQuerySerializer
+from tmdb.serializers import (
+    QUERY_MAX,
+    SearchAnswerSerializer,
+    SearchQuerySerializer,
+    WatchProvidersAnswerSerializer,
+)
 from watchqueue_site.api import parse, query_params
 from watchqueue_site.errors import Conflict, Forbidden, NotFound, Unavailable
 from watchqueue_site.schema import (
@@ -180,6 +186,56 @@ class SearchView(APIView):
             results = await _ask(client.search, text, kind)
             _remember(key, results)
         return Response({"query": text, "type": kind, "results": results})
+
+
+_PROVIDERS_EXAMPLE = {
+    "region": "GB",
+    "providers": [
+        {"id": 8, "name": "Netflix", "logo_url": "https://image.tmdb.org/t/p/w92/netflix.jpg"},
+        {
+            "id": 9,
+            "name": "Amazon Prime Video",
+            "logo_url": "https://image.tmdb.org/t/p/w92/prime-video.jpg",
+        },
+        {
+            "id": 337,
+            "name": "Disney Plus",
+            "logo_url": "https://image.tmdb.org/t/p/w92/disney-plus.jpg",
+        },
+    ],
+}
+
+
+class ProvidersView(APIView):
+    @extend_schema(
+        operation_id="tmdb_providers",
+        summary="The region's streaming services (to say which ones you have)",
+        description=(
+            "The watch providers TMDB lists for movies and for shows in `TMDB_REGION` "
+            "(`region`): streaming services, and stores that rent or sell. One list, each "
+            "service once, in TMDB's display order for the region, then by name: what members "
+            "pick the services they have from. `logo_url` is a small logo (92 pixels wide), or "
+            "null. Answered from a cache kept for a day. Needs any member's token; the server's "
+            "TMDB key stays on the server. Without a key configured: 503 "
+            f"`tmdb_not_configured` ({TMDB_NOT_CONFIGURED})"
+        ),
+        responses={
+            200: OpenApiResponse(
+                WatchProvidersAnswerSerializer,
+                description="The region and its services.",
+                examples=[OpenApiExample("GB", value=_PROVIDERS_EXAMPLE, response_only=True)],
+            ),
+            401: UNAUTHORIZED,
+            403: _SCREEN_REFUSED,
+            503: _TMDB_DOWN,
+        },
+        tags=["metadata"],
+    )
+    async def get(self, request: Request) -> Response:
+        request_member(request)
+        client = _configured()
+        providers = await _ask(client.providers_all)
+        return Response({"region": client.region, "providers": providers})
 
 
 def _enrichable(item_id: str, member: Member) -> QueueItem:
