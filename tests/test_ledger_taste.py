@@ -9,9 +9,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import requests
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from playwright.sync_api import expect
 
 from history.facts import EntryFact, MemberFact, RatingFact
 from history.ledger import LEDGER_RULE, ledger_rows, mean, room_ledger, room_ledger_rows
@@ -20,7 +22,9 @@ from history.taste import agreements, genre_tastes, member_tastes, room_taste, s
 from rooms.auth import OTHER_ROOM, TOKEN_REQUIRED
 from rooms.services import ROOM_NOT_FOUND, member_remove
 from selection.algorithms import LedgerEntry
+from tests.browser import LAPTOP, PHONE, Watched, chromium, screenshot
 from tests.factories import RoomSetup, client_for, make_room, refusal, screen_token_for
+from tests.live_server import django_shell
 from tonight.models import Evening
 
 README = Path(__file__).resolve().parent.parent / "README.md"
@@ -579,3 +583,90 @@ def test_the_readmes_endpoint_tables_list_exactly_the_schemas_operations(schema)
     assert ("GET", "/api/rooms/{room_id}/ledger") in listed
     assert ("GET", "/api/rooms/{room_id}/taste") in listed
     assert listed == served
+
+
+# The history page's panel, in Chromium
+
+
+BUILD = (
+    "import json; from tests.test_ledger_taste import build_history; s = build_history();"
+    " print(json.dumps({'room': s.room.pk, 'token': s.tokens['bob']}))"
+)
+
+
+def history_page(browser, base: str, room_id: str, token: str):
+    context = browser.new_context(viewport=PHONE, base_url=base)
+    context.set_default_timeout(10_000)
+    context.add_cookies([{"name": f"wq_{room_id}", "value": token, "url": base}])
+    page = context.new_page()
+    watch = Watched(page)
+    page.goto(f"/r/{room_id}/history")
+    return context, page, watch
+
+
+def sideways(page) -> int:
+    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+
+
+def test_the_history_page_shows_the_groups_taste_on_a_phone_and_a_laptop(env, live):
+    made = json.loads(django_shell(env, BUILD).strip().splitlines()[-1])
+    with chromium() as browser:
+        context, page, watch = history_page(browser, live, made["room"], made["token"])
+        panel = page.locator("#taste")
+        expect(panel).to_have_attribute("aria-busy", "false")
+        expect(panel.locator("#taste-summary")).to_have_text("From 12 ratings of 4 films watched.")
+        genres = panel.locator("#taste-genres li")
+        expect(genres).to_have_count(5)
+        expect(genres.first).to_contain_text("Drama")
+        expect(genres.first).to_contain_text("3.86")
+        expect(genres.first).to_contain_text("7 ratings of 2 films")
+        people = panel.locator("#taste-members li")
+        expect(people).to_have_count(3)
+        assert [n.strip() for n in people.locator("strong").all_inner_texts()] == [
+            "Carol",
+            "Bob (you)",
+            "Alice",
+        ]
+        expect(people.first).to_contain_text("First in line")
+        expect(people.first).to_contain_text("No pick watched yet")
+        expect(people.nth(2)).to_contain_text("2 picks watched · ★ 3.57 avg")
+        expect(people.nth(2)).to_contain_text("Last: Alien, 2 evenings ago")
+        expect(people.nth(1)).to_contain_text("Gave 4 ratings · ★ 3.25 avg")
+        expect(panel.locator("#taste-rule")).to_have_text(LEDGER_RULE)
+        pairs = panel.locator("#taste-pairs li")
+        expect(pairs).to_have_count(3)
+        expect(pairs.first).to_contain_text("Alice & Bob (you)")
+        expect(pairs.first).to_contain_text("75% alike")
+        expect(pairs.first).to_contain_text("4 films rated by both, 1 star apart on average")
+        expect(page.locator(".entry")).to_have_count(4)
+        for size in (PHONE, LAPTOP):
+            page.set_viewport_size(size)
+            assert sideways(page) <= 0, f"the page scrolls sideways at {size['width']}px"
+        for shot in screenshot(page, "history-taste", {"phone": PHONE, "laptop": LAPTOP}):
+            assert shot.stat().st_size > 5_000
+        assert watch.clean() == []
+        context.close()
+
+
+def test_a_room_with_nothing_rated_says_so_in_words(live):
+    created = requests.post(
+        f"{live}/api/rooms",
+        json={"name": "New room", "members": [{"user_id": "alice", "name": "Alice"}]},
+        timeout=5,
+    ).json()
+    with chromium() as browser:
+        context, page, watch = history_page(browser, live, created["room"]["id"], created["token"])
+        panel = page.locator("#taste")
+        expect(panel.locator("#taste-genres-empty")).to_have_text(
+            "Rate a few films to see your group's taste."
+        )
+        expect(panel.locator("#taste-genres-empty")).to_be_visible()
+        expect(panel.locator("#taste-pairs-empty")).to_be_visible()
+        expect(panel.locator("#taste-summary")).to_have_text("Nothing watched yet.")
+        expect(panel.locator("#taste-members li")).to_have_text(
+            re.compile(r"Alice \(you\).*No pick watched yet")
+        )
+        assert sideways(page) <= 0
+        screenshot(page, "history-taste-empty", {"phone": PHONE})
+        assert watch.clean() == []
+        context.close()
