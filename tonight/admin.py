@@ -16,6 +16,9 @@ class _ReadOnlyInline(admin.TabularInline):
     extra = 0
     can_delete = False
 
+    def get_readonly_fields(self, request: HttpRequest, obj: object = None) -> list[str]:
+        return list(self.fields)
+
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
