@@ -9,6 +9,7 @@ what they would have to change to get it back; the texts are short English for p
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 from selection.algorithms import Candidate, canonical_order, join_words
 
@@ -52,6 +53,19 @@ class Constraints:
     services: tuple[str, ...] | None = None  # None: no filter; else the attendees' providers
     seen_share: float = 0.5  # left out when seen by at least this share of attendees
 
+    # Folded once per pick, not once per film: a pick judges hundreds of films.
+    @cached_property
+    def excluded_genres(self) -> frozenset[str]:
+        return _folded(self.genres_exclude)
+
+    @cached_property
+    def included_genres(self) -> frozenset[str]:
+        return _folded(self.genres_include)
+
+    @cached_property
+    def service_names(self) -> frozenset[str]:
+        return _folded(self.services or ())
+
 
 @dataclass(frozen=True)
 class Eligibility:
@@ -59,8 +73,8 @@ class Eligibility:
     excluded: list[dict]  # {"item_id", "title", "added_by", "reasons": [{"code", "text"}]}
 
 
-def _folded(words: Iterable[str]) -> set[str]:
-    return {word.casefold() for word in words}
+def _folded(words: Iterable[str]) -> frozenset[str]:
+    return frozenset(word.casefold() for word in words)
 
 
 def _vetoed(candidate: Candidate) -> str | None:
@@ -107,7 +121,9 @@ def _too_long(candidate: Candidate, constraints: Constraints) -> str | None:
 
 
 def _genre_excluded(candidate: Candidate, constraints: Constraints) -> str | None:
-    excluded = _folded(constraints.genres_exclude)
+    excluded = constraints.excluded_genres
+    if not excluded:
+        return None
     matching = [genre for genre in candidate.genres if genre.casefold() in excluded]
     if not matching:
         return None
@@ -117,7 +133,7 @@ def _genre_excluded(candidate: Candidate, constraints: Constraints) -> str | Non
 
 def _genre_not_included(candidate: Candidate, constraints: Constraints) -> str | None:
     wanted = constraints.genres_include
-    if not wanted or _folded(candidate.genres) & _folded(wanted):
+    if not wanted or not constraints.included_genres.isdisjoint(_folded(candidate.genres)):
         return None
     return f"not {join_words(list(wanted))}"
 
@@ -130,7 +146,7 @@ def _not_streamable(candidate: Candidate, constraints: Constraints) -> str | Non
         return "nobody in tonight has named a streaming service"
     if not candidate.providers_known:
         return "where it streams is not known"
-    if _folded(candidate.streams_on) & _folded(services):
+    if not constraints.service_names.isdisjoint(_folded(candidate.streams_on)):
         return None
     return f"not on {join_words(list(services))} (the services you have)"
 
