@@ -10,8 +10,8 @@ one pick, and a random draw cannot be re-rolled until it suits someone.
 import math
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
-from typing import Any
+from datetime import datetime, timedelta
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.utils import timezone
@@ -64,11 +64,34 @@ TURN_DOWN_RULE = (
 room_ledger: Hook[[Room], list[algorithms.LedgerEntry]] = Hook("room_ledger")
 
 
+class ItemRow(NamedTuple):
+    """What a pick needs of an item: read as plain rows, since a pick reads every open item of
+    the room and building hundreds of model instances would cost more than the pick itself."""
+
+    pk: str
+    title: str
+    added_by: str
+    added_at: datetime
+    vote_score: int
+    upvotes: int
+    downvotes: int
+    media_type: str
+    tmdb_id: int | None
+    runtime_minutes: int | None
+    genres: list
+    providers: dict
+    status: str
+
+
+def _open_rows(room: Room) -> list[ItemRow]:
+    rows = room.queue_items.filter(status__in=OPEN_STATUSES).values_list(*ItemRow._fields)
+    return [ItemRow(*row) for row in rows]
+
+
 @dataclass
 class Field:
     """What a pick chooses among tonight, and why the rest are left out."""
 
-    items: dict[str, QueueItem]
     tonight: Tonight
     constraints: eligibility.Constraints
     eligible: list[algorithms.Candidate]
@@ -140,7 +163,7 @@ def _resolved_constraints(tonight: Tonight) -> eligibility.Constraints:
 
 
 def _candidates(
-    items: list[QueueItem], tonight: Tonight, turned_down: set[str]
+    items: list[ItemRow], tonight: Tonight, turned_down: set[str]
 ) -> list[algorithms.Candidate]:
     attendees = set(tonight.attendee_ids)
     names = {member.user_id: member.name for member in tonight.members}
@@ -155,7 +178,7 @@ def _candidates(
     vetoed_by = tonight.vetoed_by()
     public = tonight.room.vetoes_public
 
-    def provider_names(item: QueueItem) -> tuple[str, ...]:
+    def provider_names(item: ItemRow) -> tuple[str, ...]:
         stream = (item.providers or {}).get("stream") or []
         return tuple(name for name in stream if isinstance(name, str))
 
@@ -198,7 +221,7 @@ def _turned_down(evening: Evening | None) -> set[str]:
 
 def pick_field(room: Room, mode: str, *, evening: Evening | None = None) -> Field:
     """Load tonight's field: the open items, who is in, and what the constraints leave."""
-    items = list(room.queue_items.filter(status__in=OPEN_STATUSES))
+    items = _open_rows(room)
     tonight = tonight_load(room, items=items)
     constraints = _resolved_constraints(tonight)
     candidates = _candidates(items, tonight, _turned_down(evening or tonight.evening))
@@ -207,7 +230,6 @@ def pick_field(room: Room, mode: str, *, evening: Evening | None = None) -> Fiel
         mode == SelectionMode.WEIGHTED_RANDOM and room.fair_boost
     )
     return Field(
-        items={item.pk: item for item in items},
         tonight=tonight,
         constraints=constraints,
         eligible=verdict.eligible,
@@ -257,7 +279,7 @@ def selection_record(
     if not field.eligible:
         return eligibility.nothing_eligible_message(field.excluded)
     choice = _choose(field, mode)
-    item = field.items[choice.item_id]
+    item = QueueItem.objects.get(pk=choice.item_id)
     reason = {**choice.reason, **field.context()}
     if after is not None:
         reason["after_turn_down"] = {
