@@ -5,11 +5,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from history import services
+from history.ledger import LEDGER_RULE, room_ledger_rows
 from history.serializers import (
     HistoryListQuerySerializer,
+    LedgerSerializer,
     RatingSetSerializer,
+    TasteSerializer,
     WatchEntrySerializer,
 )
+from history.taste import room_taste
 from queues.services import ALREADY_WATCHED, item_get
 from rooms.auth import require_member, require_reader
 from rooms.services import room_get
@@ -102,3 +106,32 @@ class RatingView(APIView):
         member = require_member(request, entry.room)
         services.rating_remove(entry=entry, by=member, user_id=user_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class RoomLedgerView(APIView):
+    @extend_schema(
+        operation_id="rooms_ledger",
+        summary="The fairness ledger: each member's watched films, evenings waited and ratings,"
+        " in turn order",
+        responses=responses({200: LedgerSerializer}),
+        tags=["history"],
+    )
+    def get(self, request: Request, room_id: str) -> Response:
+        room = room_get(room_id)
+        require_reader(request, room)
+        rows = room_ledger_rows(room)
+        return Response(LedgerSerializer({"members": rows, "rule": LEDGER_RULE}).data)
+
+
+class RoomTasteView(APIView):
+    @extend_schema(
+        operation_id="rooms_taste",
+        summary="The group's taste: genres by rating, each member's picks and ratings, and who"
+        " agrees with whom",
+        responses=responses({200: TasteSerializer}),
+        tags=["history"],
+    )
+    def get(self, request: Request, room_id: str) -> Response:
+        room = room_get(room_id)
+        require_reader(request, room)
+        return Response(TasteSerializer(room_taste(room)).data)

@@ -3,6 +3,7 @@ from rest_framework import serializers
 from queues.serializers import QueueItemSerializer
 from rooms.serializers import MemberSerializer, RoomSerializer
 from selection.serializers import SelectionSerializer
+from tonight.serializers import TonightSerializer
 from voting.serializers import VoteSerializer, VotingRoundSerializer
 
 
@@ -29,6 +30,7 @@ class SnapshotSerializer(serializers.Serializer):
     round = VotingRoundSerializer(allow_null=True, help_text="The running round, or the last.")
     selection = SelectionSerializer(allow_null=True, help_text="The latest pick.")
     presence = PresenceUserSerializer(many=True, help_text="Everyone with a live connection.")
+    tonight = TonightSerializer(help_text="Tonight, as `GET /api/rooms/{room_id}/tonight`.")
     you = MemberSerializer(
         allow_null=True, help_text="The token's member; null for a screen's token."
     )

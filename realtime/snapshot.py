@@ -17,6 +17,7 @@ from rooms.models import Member, Room
 from rooms.services import room_get
 from rooms.tokens import Screen
 from selection.models import Selection
+from tonight.services import tonight_load, tonight_payload
 from voting.models import Vote, VotingRound
 from voting.services import rounds_close_due
 
@@ -27,6 +28,7 @@ def room_snapshot(room: Room, reader: Member | Screen) -> dict[str, Any]:
     room = room_get(room.pk)
     queue = room_queue(room)
     votes = Vote.objects.filter(item_id__in=[item.pk for item in queue]).order_by("created_at")
+    you = reader if isinstance(reader, Member) else None
     return {
         "seq": seq,
         "server_time": timezone.now(),
@@ -39,5 +41,6 @@ def room_snapshot(room: Room, reader: Member | Screen) -> dict[str, Any]:
         .order_by("-created_at")
         .first(),
         "presence": presence_online(room.pk),
-        "you": reader if isinstance(reader, Member) else None,
+        "tonight": tonight_payload(tonight_load(room, items=queue), you),
+        "you": you,
     }

@@ -1,6 +1,7 @@
 """A local HTTP server that answers like TMDB's v3 API, shaped after its API reference: image
-configuration, genre lists, search, movie and TV details with watch providers. Search looks
-through a small catalogue as TMDB does, by the words of the title. Tests can queue answers for a
+configuration, genre lists, search, movie and TV details with watch providers, and the streaming
+services of a region. Search looks through a small catalogue as TMDB does, by the words of the
+title. Tests can queue answers for a
 path (a status, a body, headers, a delay) to play slow, failing or odd servers."""
 
 import json
@@ -188,6 +189,44 @@ def search(kind: str, query: str) -> dict:
     return {"page": 1, "results": found, "total_pages": 1, "total_results": len(found)}
 
 
+# The streaming services of /watch/providers/{movie,tv}: id, name, logo and display priority per
+# region. Disney Plus is placed differently on the two lists in GB; Hulu is in the US only.
+MOVIE_SERVICES = [
+    (337, "Disney Plus", "/disney-plus.jpg", {"US": 3, "GB": 3}),
+    (8, "Netflix", "/netflix.jpg", {"US": 0, "GB": 0}),
+    (350, "Apple TV+", "/apple-tv-plus.jpg", {"US": 5, "GB": 3}),
+    (9, "Amazon Prime Video", "/prime-video.jpg", {"US": 1, "GB": 1}),
+    (15, "Hulu", "/hulu.jpg", {"US": 2}),
+]
+TV_SERVICES = [
+    (8, "Netflix", "/netflix.jpg", {"US": 0, "GB": 0}),
+    (283, "Crunchyroll", "/crunchyroll.jpg", {"US": 6, "GB": 2}),
+    (9, "Amazon Prime Video", "/prime-video.jpg", {"US": 1, "GB": 1}),
+    (337, "Disney Plus", "/disney-plus.jpg", {"US": 3, "GB": 1}),
+    (15, "Hulu", "/hulu.jpg", {"US": 2}),
+]
+
+
+def watch_providers(kind: str, region: str | None) -> dict:
+    """What TMDB's /watch/providers/{movie,tv} lists: with a `watch_region`, the services offered
+    there (none for a region it has no data for), `display_priority` being the region's; without
+    one, every service."""
+    services = MOVIE_SERVICES if kind == "movie" else TV_SERVICES
+    return {
+        "results": [
+            {
+                "display_priorities": priorities,
+                "display_priority": priorities[region] if region else min(priorities.values()),
+                "logo_path": logo,
+                "provider_name": name,
+                "provider_id": provider_id,
+            }
+            for provider_id, name, logo, priorities in services
+            if not region or region in priorities
+        ]
+    }
+
+
 @dataclass
 class Answer:
     status: int = 200
@@ -271,6 +310,8 @@ class FakeTMDB:
             return Answer(200, {**CONFIGURATION, "images": images})
         if path.startswith("/search/") and path.split("/")[-1] in ("multi", "movie", "tv"):
             return Answer(200, search(path.split("/")[-1], params.get("query", "")))
+        if path in ("/watch/providers/movie", "/watch/providers/tv"):
+            return Answer(200, watch_providers(path.split("/")[-1], params.get("watch_region")))
         if path in ROUTES:
             return Answer(200, ROUTES[path])
         return Answer(404, NOT_FOUND)

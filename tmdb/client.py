@@ -1,5 +1,5 @@
-"""A small client for TMDB's v3 API: search, details with watch providers, and the genre map and
-image configuration those need.
+"""A small client for TMDB's v3 API: search, details with watch providers, the streaming services
+of the region, and the genre map and image configuration those need.
 
 Authenticates with a v3 API key (sent as `api_key`) or a v4 read access token (sent as a bearer
 header); `TMDB_API_KEY` holds either. Every call has a timeout; 429 and 5xx answers are retried
@@ -12,6 +12,7 @@ thread_sensitive=False)`).
 """
 
 import logging
+import math
 import re
 import threading
 import time
@@ -45,6 +46,7 @@ ATTEMPTS = 4
 RETRY_AFTER_MAX = 10.0
 POSTER_SIZE = "w500"
 BACKDROP_SIZE = "w1280"
+LOGO_SIZE = "w92"
 
 
 class TMDBError(Exception):
@@ -166,7 +168,7 @@ class TMDBClient:
     # What the calls need
 
     def images(self) -> dict[str, str]:
-        """Base URLs for posters and backdrops, from TMDB's image configuration."""
+        """Base URLs for posters, backdrops and logos, from TMDB's image configuration."""
 
         def fetch() -> dict[str, str]:
             images = self.get("/configuration").get("images") or {}
@@ -181,6 +183,7 @@ class TMDBClient:
             return {
                 "poster": base + size("poster", POSTER_SIZE),
                 "backdrop": base + size("backdrop", BACKDROP_SIZE),
+                "logo": base + size("logo", LOGO_SIZE),
             }
 
         return self._cached("images", fetch)
@@ -266,6 +269,75 @@ class TMDBClient:
             "rent": names("rent"),
             "buy": names("buy"),
         }
+
+    # The region's streaming services
+
+    def providers(self, media_type: str) -> list[dict[str, Any]]:
+        """The services TMDB lists for movies or for shows in the region, as `id`, `name` and
+        `logo_url`: in TMDB's display order for the region, then by name. Entries without an id
+        or a name are left out."""
+        return [dict(provider) for _, provider in self._provider_list(media_type)]
+
+    def providers_all(self) -> list[dict[str, Any]]:
+        """The movie and the tv lists as one, each service once, in display order: what members
+        pick their services from. A service on both lists keeps its movie list priority."""
+        merged: dict[int, tuple[float, dict[str, Any]]] = {}
+        for media_type in MEDIA_TYPES:
+            for priority, provider in self._provider_list(media_type):
+                merged.setdefault(provider["id"], (priority, provider))
+        return [dict(provider) for _, provider in sorted(merged.values(), key=_display_order)]
+
+    def _provider_list(self, media_type: str) -> list[tuple[float, dict[str, Any]]]:
+        """(display priority, service) pairs in display order, kept as the genres are."""
+        if media_type not in MEDIA_TYPES:
+            raise TMDBNotFound("TMDB has movies and tv shows only.")
+
+        def fetch() -> list[tuple[float, dict[str, Any]]]:
+            listed = self.get(
+                f"/watch/providers/{media_type}",
+                watch_region=self.region,
+                language=self.language,
+            ).get("results")
+            if not isinstance(listed, list):
+                raise TMDBUnavailable("TMDB answered something that is not its JSON.")
+            found: dict[int, tuple[float, dict[str, Any]]] = {}
+            for raw in listed:
+                if not isinstance(raw, dict):
+                    continue
+                provider_id, name = raw.get("provider_id"), raw.get("provider_name")
+                if not _is_int(provider_id) or provider_id <= 0 or provider_id in found:
+                    continue
+                if not isinstance(name, str) or not name.strip():
+                    continue
+                found[provider_id] = (
+                    self._display_priority(raw),
+                    {
+                        "id": provider_id,
+                        "name": name.strip(),
+                        "logo_url": self._image("logo", raw.get("logo_path")),
+                    },
+                )
+            return sorted(found.values(), key=_display_order)
+
+        return self._cached(f"providers:{media_type}", fetch)
+
+    def _display_priority(self, raw: dict[str, Any]) -> float:
+        """The region's own priority when TMDB gives one per region, else its `display_priority`
+        (which it gives for the `watch_region` asked); a service with neither goes last."""
+        by_region = raw.get("display_priorities")
+        priority = by_region.get(self.region) if isinstance(by_region, dict) else None
+        if not _is_int(priority):
+            priority = raw.get("display_priority")
+        return priority if _is_int(priority) else math.inf
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _display_order(entry: tuple[float, dict[str, Any]]) -> tuple[float, str, int]:
+    priority, provider = entry
+    return priority, provider["name"].casefold(), provider["id"]
 
 
 def _year(date: Any) -> int | None:

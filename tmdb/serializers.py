@@ -56,3 +56,14 @@ class SearchAnswerSerializer(serializers.Serializer):
     query = serializers.CharField(help_text="The search text as it was searched for.")
     type = serializers.CharField(allow_null=True)
     results = SearchResultSerializer(many=True)
+
+
+class WatchProviderSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="TMDB's provider id.")
+    name = serializers.CharField()
+    logo_url = serializers.CharField(allow_null=True)
+
+
+class WatchProvidersAnswerSerializer(serializers.Serializer):
+    region = serializers.CharField(help_text="The country of the list (`TMDB_REGION`).")
+    providers = WatchProviderSerializer(many=True)

@@ -1,6 +1,7 @@
-"""The endpoints that wait on TMDB: `GET /api/search` and `POST /api/queue/{id}/enrich`.
+"""The endpoints that wait on TMDB: `GET /api/search`, `GET /api/tmdb/providers` and
+`POST /api/queue/{id}/enrich`.
 
-Both are async views, so the call to TMDB waits in a worker thread, never on the thread that
+All are async views, so the call to TMDB waits in a worker thread, never on the thread that
 serves the app's synchronous code. Search answers are kept for a few minutes: people type the
 same prefixes. The key stays on the server.
 """
@@ -8,6 +9,8 @@ same prefixes. The key stays on the server.
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
 
 from adrf.views import APIView
 from asgiref.sync import sync_to_async
@@ -19,12 +22,17 @@ from rest_framework.response import Response
 from queues.models import ItemStatus, QueueItem
 from queues.serializers import QueueItemSerializer
 from queues.services import ALREADY_WATCHED, ITEM_NOT_FOUND, item_get
-from rooms.auth import request_member
+from rooms.auth import SCREEN_READS_ONLY, request_member
 from rooms.models import Member
 from rooms.services import OTHER_ROOM, require_open
 from tmdb import enrichment
-from tmdb.client import MEDIA_TYPES, TMDBAuthError, TMDBError, tmdb
-from tmdb.serializers import QUERY_MAX, SearchAnswerSerializer, SearchQuerySerializer
+from tmdb.client import MEDIA_TYPES, TMDBAuthError, TMDBClient, TMDBError, tmdb
+from tmdb.serializers import (
+    QUERY_MAX,
+    SearchAnswerSerializer,
+    SearchQuerySerializer,
+    WatchProvidersAnswerSerializer,
+)
 from watchqueue_site.api import parse, query_params
 from watchqueue_site.errors import Conflict, Forbidden, NotFound, Unavailable
 from watchqueue_site.schema import (
@@ -72,6 +80,23 @@ def _not_configured() -> Unavailable:
     return Unavailable(TMDB_NOT_CONFIGURED, code="tmdb_not_configured")
 
 
+def _configured() -> TMDBClient:
+    """The process's TMDB client; 503 `tmdb_not_configured` without a key."""
+    if not settings.TMDB_API_KEY:
+        raise _not_configured()
+    return tmdb()
+
+
+async def _ask(call: Callable[..., Any], *args: Any) -> Any:
+    """`call` (a TMDB client's method) in a worker thread; TMDB's failures as 503s."""
+    try:
+        return await sync_to_async(call, thread_sensitive=False)(*args)
+    except TMDBAuthError:
+        raise Unavailable(TMDB_REFUSED_KEY, code="tmdb_refused_key") from None
+    except TMDBError as failure:
+        raise Unavailable(str(failure), code="tmdb_unavailable", retry_after=RETRY_AFTER) from None
+
+
 def _unavailable(description: str, *codes: str) -> OpenApiResponse:
     details = {
         "tmdb_not_configured": TMDB_NOT_CONFIGURED,
@@ -86,6 +111,18 @@ def _unavailable(description: str, *codes: str) -> OpenApiResponse:
         ],
     )
 
+
+# The answers of the views that only read TMDB.
+_SCREEN_REFUSED = error(
+    "A screen's token, which only reads its room.", "forbidden", SCREEN_READS_ONLY
+)
+_TMDB_DOWN = _unavailable(
+    "TMDB is not configured (`tmdb_not_configured`), refused the key "
+    "(`tmdb_refused_key`) or did not answer (`tmdb_unavailable`, with Retry-After).",
+    "tmdb_not_configured",
+    "tmdb_refused_key",
+    "tmdb_unavailable",
+)
 
 _SEARCH_EXAMPLE = {
     "query": "heat",
@@ -133,18 +170,8 @@ class SearchView(APIView):
                 "q: Give a search text of 1 to 100 characters.",
             ),
             401: UNAUTHORIZED,
-            403: error(
-                "A screen's token, which only reads its room.",
-                "forbidden",
-                "A screen token can only read the room; join as a member to do this.",
-            ),
-            503: _unavailable(
-                "TMDB is not configured (`tmdb_not_configured`), refused the key "
-                "(`tmdb_refused_key`) or did not answer (`tmdb_unavailable`, with Retry-After).",
-                "tmdb_not_configured",
-                "tmdb_refused_key",
-                "tmdb_unavailable",
-            ),
+            403: _SCREEN_REFUSED,
+            503: _TMDB_DOWN,
         },
         tags=["metadata"],
     )
@@ -152,21 +179,63 @@ class SearchView(APIView):
         request_member(request)
         query = parse(SearchQuerySerializer, query_params(request))
         text, kind = query["q"], query.get("type") or None
-        if not settings.TMDB_API_KEY:
-            raise _not_configured()
+        client = _configured()
         key = (text.casefold(), kind)
         results = _remembered(key)
         if results is None:
-            try:
-                results = await sync_to_async(tmdb().search, thread_sensitive=False)(text, kind)
-            except TMDBAuthError:
-                raise Unavailable(TMDB_REFUSED_KEY, code="tmdb_refused_key") from None
-            except TMDBError as failure:
-                raise Unavailable(
-                    str(failure), code="tmdb_unavailable", retry_after=RETRY_AFTER
-                ) from None
+            results = await _ask(client.search, text, kind)
             _remember(key, results)
         return Response({"query": text, "type": kind, "results": results})
+
+
+_PROVIDERS_EXAMPLE = {
+    "region": "GB",
+    "providers": [
+        {"id": 8, "name": "Netflix", "logo_url": "https://image.tmdb.org/t/p/w92/netflix.jpg"},
+        {
+            "id": 9,
+            "name": "Amazon Prime Video",
+            "logo_url": "https://image.tmdb.org/t/p/w92/prime-video.jpg",
+        },
+        {
+            "id": 337,
+            "name": "Disney Plus",
+            "logo_url": "https://image.tmdb.org/t/p/w92/disney-plus.jpg",
+        },
+    ],
+}
+
+
+class ProvidersView(APIView):
+    @extend_schema(
+        operation_id="tmdb_providers",
+        summary="The region's streaming services (to say which ones you have)",
+        description=(
+            "The watch providers TMDB lists for movies and for shows in `TMDB_REGION` "
+            "(`region`): streaming services, and stores that rent or sell. One list, each "
+            "service once, in TMDB's display order for the region, then by name: what members "
+            "pick the services they have from. `logo_url` is a small logo (92 pixels wide), or "
+            "null. Answered from a cache kept for a day. Needs any member's token; the server's "
+            "TMDB key stays on the server. Without a key configured: 503 "
+            f"`tmdb_not_configured` ({TMDB_NOT_CONFIGURED})"
+        ),
+        responses={
+            200: OpenApiResponse(
+                WatchProvidersAnswerSerializer,
+                description="The region and its services.",
+                examples=[OpenApiExample("GB", value=_PROVIDERS_EXAMPLE, response_only=True)],
+            ),
+            401: UNAUTHORIZED,
+            403: _SCREEN_REFUSED,
+            503: _TMDB_DOWN,
+        },
+        tags=["metadata"],
+    )
+    async def get(self, request: Request) -> Response:
+        request_member(request)
+        client = _configured()
+        providers = await _ask(client.providers_all)
+        return Response({"region": client.region, "providers": providers})
 
 
 def _enrichable(item_id: str, member: Member) -> QueueItem:

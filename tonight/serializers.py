@@ -16,7 +16,10 @@ FINISH_BY_HELP = (
     "pick time the server turns it into a maximum runtime (minutes left). null clears it."
 )
 MAX_RUNTIME_HELP = "At most this many minutes (a show: one episode). null clears it."
-GENRES_HELP = "TMDB genre names; compared without regard to case."
+GENRES_HELP = (
+    "TMDB genre names; compared without regard to case. A genre cannot be both included and "
+    "excluded (400)."
+)
 MEDIA_HELP = "Films, shows, or both."
 STREAMABLE_HELP = "Only items that stream on a service one of tonight's attendees has."
 

@@ -1,5 +1,5 @@
 // What the room watched: when, how it was chosen, everyone's stars and notes, and your own
-// rating to set. Ratings others give appear as they are given.
+// rating to set. Ratings others give appear as they are given. Beside it, the group's taste.
 import { api, useToken } from "./api.js";
 import { Live, showStatus } from "./live.js";
 import { modeName } from "./reveal.js";
@@ -162,6 +162,117 @@ async function loadPage() {
 
 $("#history-more").addEventListener("click", loadPage);
 
+// The group's taste: top genres by the stars they got, each member's picks in turn order, and
+// who rates alike. Fetched again (once for a burst) whenever a rating or a watch arrives.
+const GENRES_SHOWN = 5;
+const PAIRS_SHOWN = 5;
+let tasteAsked = 0;
+let tasteTimer = null;
+
+function plural(count, one, many = `${one}s`) {
+  return `${count} ${count === 1 ? one : many}`;
+}
+
+// A bar for the eye; the number beside it is what a screen reader reads.
+function meter(percent) {
+  const fill = h("span");
+  fill.style.width = `${Math.max(0, Math.min(100, percent))}%`;
+  return h("span", { class: "taste-meter", "aria-hidden": "true" }, fill);
+}
+
+function whoIs(member) {
+  return member.user_id === me ? `${member.name} (you)` : member.name;
+}
+
+function genreRow(genre) {
+  return h(
+    "li",
+    {},
+    h("span", { class: "taste-name", text: genre.genre }),
+    h("span", { class: "taste-value" }, h("span", { class: "stars", "aria-hidden": "true", text: "★" }), ` ${average(genre.average_rating)}`),
+    meter((genre.average_rating / 5) * 100),
+    h("span", { class: "taste-detail", text: `${plural(genre.ratings, "rating")} of ${plural(genre.entries, "film")}` }),
+  );
+}
+
+function average(value) {
+  return Number.isInteger(value) ? value.toFixed(1) : String(value);
+}
+
+function memberRow(row, position, given) {
+  const picks = row.watched
+    ? `${plural(row.watched, "pick")} watched · ${row.average_rating === null ? "not rated yet" : `★\u00a0${average(row.average_rating)}\u00a0avg`}`
+    : "No pick watched yet";
+  const since = row.evenings_since_last ? `${plural(row.evenings_since_last, "evening")} ago` : "in the latest evening";
+  return h(
+    "li",
+    { class: row.user_id === me ? "me" : "" },
+    h("span", { class: "taste-position", "aria-hidden": "true", text: String(position) }),
+    avatar(row),
+    h(
+      "span",
+      { class: "taste-who" },
+      h("strong", { text: whoIs(row) }),
+      position === 1 ? [" ", h("span", { class: "badge", text: "First in line" })] : "",
+      h("span", { class: "taste-detail block", text: picks }),
+      row.last_watched_title ? h("span", { class: "taste-detail block muted", text: `Last: ${row.last_watched_title}, ${since}` }) : "",
+      given && given.count ? h("span", { class: "taste-detail block muted", text: `Gave ${plural(given.count, "rating")} · ★\u00a0${average(given.average_rating)}\u00a0avg` }) : "",
+    ),
+  );
+}
+
+function pairRow(pair, people) {
+  const [a, b] = pair.user_ids.map((id) => people.get(id) || state.member(id));
+  return h(
+    "li",
+    {},
+    h("span", { class: "taste-duo", "aria-hidden": "true" }, avatar(a, { small: true }), avatar(b, { small: true })),
+    h("span", { class: "taste-name", text: `${whoIs(a)} & ${whoIs(b)}` }),
+    h("span", { class: "taste-value", text: `${pair.similarity}% alike` }),
+    meter(pair.similarity),
+    h("span", { class: "taste-detail", text: `${plural(pair.shared, "film")} rated by both, ${pair.mean_difference === 0 ? "always the same stars" : `${plural(pair.mean_difference, "star")} apart on average`}` }),
+  );
+}
+
+function showTaste(ledger, taste) {
+  const people = new Map(taste.members.map((member) => [member.user_id, member]));
+  $("#taste-summary").textContent = taste.ratings
+    ? `From ${plural(taste.ratings, "rating")} of ${plural(taste.entries, "film")} watched.`
+    : taste.entries
+      ? `${plural(taste.entries, "film")} watched, none rated yet.`
+      : "Nothing watched yet.";
+  const genres = taste.genres.slice(0, GENRES_SHOWN);
+  $("#taste-genres").replaceChildren(...genres.map(genreRow));
+  $("#taste-genres-empty").hidden = genres.length > 0;
+  $("#taste-members").replaceChildren(
+    ...ledger.members.map((row, index) => {
+      const given = people.get(row.user_id);
+      return memberRow(row, index + 1, given && given.given);
+    }),
+  );
+  $("#taste-rule").textContent = ledger.rule;
+  const pairs = taste.agreement.slice(0, PAIRS_SHOWN);
+  $("#taste-pairs").replaceChildren(...pairs.map((pair) => pairRow(pair, people)));
+  $("#taste-pairs-empty").hidden = pairs.length > 0;
+  $("#taste").setAttribute("aria-busy", "false");
+}
+
+async function loadTaste() {
+  const asked = ++tasteAsked;
+  try {
+    const [ledger, taste] = await Promise.all([api("GET", `/rooms/${cfg.room_id}/ledger`), api("GET", `/rooms/${cfg.room_id}/taste`)]);
+    // An older answer that arrives after a newer one is dropped.
+    if (asked === tasteAsked) showTaste(ledger, taste);
+  } catch (error) {
+    showError(error);
+  }
+}
+
+function tasteChanged() {
+  clearTimeout(tasteTimer);
+  tasteTimer = setTimeout(loadTaste, 400);
+}
+
 const live = new Live({
   roomId: cfg.room_id,
   userId: me,
@@ -181,6 +292,7 @@ const live = new Live({
     } catch (error) {
       showError(error);
     }
+    loadTaste();
   },
   onEvent: (event) => {
     const change = state.apply(event);
@@ -188,6 +300,9 @@ const live = new Live({
       update(change.entry);
       place($("#history"));
       if (change.action === "added") announce(`${change.entry.title} was marked watched.`);
+      tasteChanged();
+    } else if (change.kind === "members") {
+      tasteChanged();
     } else if (change.kind === "room") {
       $("#room-name").textContent = state.room.name;
     } else if (change.kind === "gone") {
