@@ -137,7 +137,7 @@ class WSReader(threading.Thread):
 
 
 def wait_until(
-    condition: Callable[[], bool], seconds: float = 5.0, what: str = "the condition"
+    condition: Callable[[], bool], seconds: float = 10.0, what: str = "the condition"
 ) -> None:
     """Poll `condition` until it holds; fail, saying `what`, after `seconds`."""
     deadline = time.monotonic() + seconds
