@@ -60,9 +60,11 @@ def ratings(room: Room) -> list[RatingFact]:
 
 
 def evening_starts(room: Room) -> list[datetime]:
-    """When each of the room's evenings started, earliest first."""
+    """When each of the room's evenings that have ended started, earliest first. The evening
+    under way counts once it ends: it starts the moment the room watches something, so counting
+    it would put a film watched a minute ago one evening back."""
     return list(
-        Evening.objects.filter(room=room)
+        Evening.objects.filter(room=room, ended_at__isnull=False)
         .order_by("started_at")
         .values_list("started_at", flat=True)
     )

@@ -4,10 +4,10 @@ what they queued. Round robin takes its turns by it; the history page shows it.
 Definitions, over the room's whole history:
 
 - `watched`: how many of the room's watch entries the member added (`added_by`).
-- `evenings_since_last`: how many of the room's evenings started after the `watched_at` of the
-  latest of those entries; the evening it was watched in started before it, so it does not
-  count, and the evening under way does once it has started. `None` if none of theirs has
-  been watched.
+- `evenings_since_last`: how many of the room's evenings that started after the `watched_at`
+  of the latest of those entries have ended. Watching something ends the evening and starts
+  the next, which counts once it ends too: 0 right after their film, 1 after the next evening.
+  `None` if none of theirs has been watched.
 - `average_rating`: the mean of every rating given to the entries they added (by anyone,
   themselves and members who have since left included), rounded half up to 2 decimals;
   `None` while nobody has rated them.

@@ -107,7 +107,7 @@ class LedgerRowSerializer(serializers.Serializer):
         source="entry.evenings_since_last",
         min_value=0,
         allow_null=True,
-        help_text="Evenings started since one of theirs was last watched; null: never.",
+        help_text="Evenings ended since one of theirs was last watched; null: never.",
     )
     average_rating = serializers.FloatField(
         source="entry.average_rating",

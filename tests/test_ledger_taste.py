@@ -258,16 +258,12 @@ def test_the_taste_of_a_history_without_ratings_is_empty_but_lists_the_members()
 def build_history() -> RoomSetup:
     """alice (host), bob, carol and dave, who leaves after adding Brazil and rating Heat.
 
-    Five evenings, a day apart from T; the last is still open. Heat (alice) is watched in the
-    first, Arrival (bob) in the second, Alien (alice) in the third, Brazil (dave) in the fourth.
+    Heat (alice) is watched on the evening of T, Arrival (bob) a day later, Alien (alice) two
+    days later, Brazil (dave) three: each watch ends its evening and starts the next, which is
+    put on the same clock; the last is still open.
     """
     setup = make_room("alice", "bob", "carol", "dave")
     room, people = setup.room, setup.members
-    for day in range(5):
-        started = T + day * DAY
-        Evening.objects.create(
-            room=room, started_at=started, ended_at=None if day == 4 else started + 3 * HOUR
-        )
     films = [
         ("Heat", "alice", ["Action", "Crime", "Drama"], {"alice": 5, "bob": 4, "carol": 4}),
         ("Arrival", "bob", ["Drama", "Science Fiction"], {"alice": 4, "bob": 5, "carol": 3}),
@@ -281,6 +277,7 @@ def build_history() -> RoomSetup:
         watched = history_mark_watched(
             item=item, by=people["alice"], watched_at=T + day * DAY + HOUR
         )
+        Evening.objects.filter(room=room, ended_at=None).update(started_at=T + day * DAY + 2 * HOUR)
         for user_id, value in given.items():
             rating_set(entry=watched, by=people[user_id], user_id=user_id, rating=value)
         if title == "Heat":
@@ -295,9 +292,9 @@ def test_the_rooms_ledger_follows_its_history_in_turn_order():
 
     assert room_ledger(setup.room) == [
         LedgerEntry("carol", watched=0, evenings_since_last=None, average_rating=None),
-        LedgerEntry("bob", watched=1, evenings_since_last=3, average_rating=4.0),
+        LedgerEntry("bob", watched=1, evenings_since_last=2, average_rating=4.0),
         # Heat's 5, 4, 4 and dave's 2, and Alien's 3, 2, 5: 25 / 7.
-        LedgerEntry("alice", watched=2, evenings_since_last=2, average_rating=3.57),
+        LedgerEntry("alice", watched=2, evenings_since_last=1, average_rating=3.57),
     ]
     alice = room_ledger_rows(setup.room)[-1]
     assert (alice.name, alice.avatar, alice.ratings) == ("Alice", "🦊", 7)
@@ -377,7 +374,7 @@ def test_a_member_reads_the_ledger_with_its_rule():
         "name": "Alice",
         "avatar": "🦊",
         "watched": 2,
-        "evenings_since_last": 2,
+        "evenings_since_last": 1,
         "average_rating": 3.57,
         "ratings": 7,
         "last_watched_title": "Alien",
@@ -630,7 +627,7 @@ def test_the_history_page_shows_the_groups_taste_on_a_phone_and_a_laptop(env, li
         expect(people.first).to_contain_text("First in line")
         expect(people.first).to_contain_text("No pick watched yet")
         expect(people.nth(2)).to_contain_text("2 picks watched · ★ 3.57 avg")
-        expect(people.nth(2)).to_contain_text("Last: Alien, 2 evenings ago")
+        expect(people.nth(2)).to_contain_text("Last: Alien, 1 evening ago")
         expect(people.nth(1)).to_contain_text("Gave 4 ratings · ★ 3.25 avg")
         expect(panel.locator("#taste-rule")).to_have_text(LEDGER_RULE)
         pairs = panel.locator("#taste-pairs li")
