@@ -118,7 +118,7 @@ def test_an_evening_two_friends_and_the_tv(site, browser):
     for page in (alice, bob, tv):
         expect(page.locator("#reveal-dialog")).to_be_visible()
         expect(page.locator("#reveal-title")).to_have_text("Heat", timeout=10_000)
-        expect(page.locator("#reveal-reason")).to_contain_text("best score, +2")
+        expect(page.locator("#reveal-reason")).to_contain_text("Heat has the most votes (+2).")
     # Said from inside the reveal, as the rest of the page is inert under a modal dialog.
     expect(alice.locator("#reveal-dialog .dialog-announcer")).to_have_text("Picked: Heat.")
     screenshot(tv, "tv-reveal", {"tv": TV})
