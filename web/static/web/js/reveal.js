@@ -71,6 +71,10 @@ export function reveal(selection, { titles, onWatch = null, turnDown = null, aut
   const more = document.getElementById("reveal-more");
   const problem = document.getElementById("reveal-error");
   document.getElementById("reveal-mode").textContent = `${modeName(selection.mode)} pick`;
+  // A button about to hide (turning the last pick down) hands the focus to "Close".
+  if (dialog.open && dialog.querySelector("#reveal-actions").contains(document.activeElement)) {
+    document.getElementById("reveal-close").focus();
+  }
   posterBox.replaceChildren();
   reason.textContent = "";
   more.hidden = true;
