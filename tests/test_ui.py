@@ -362,7 +362,9 @@ def test_a_refused_revote_is_explained_and_the_vote_put_back(site, browser):
     context, page, _ = as_member(browser, site, room, tokens["alice"])
     page.goto(f"/r/{room['id']}")
     heat = card(page, "Heat")
-    heat.locator(".vote-button.up").click()
+    # The page takes one vote per item at a time: the second waits for the first's answer.
+    with page.expect_response(lambda response: response.url.endswith("/api/votes")):
+        heat.locator(".vote-button.up").click()
     expect(heat.locator(".score")).to_have_text("+1")
     heat.locator(".vote-button.down").click()
     expect(page.locator(".toast.error")).to_contain_text("does not allow changing a vote")
