@@ -6,6 +6,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+import requests
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -58,8 +59,11 @@ class Watched:
         return [e for e in self.errors if not any(text in e for text in allowed)]
 
 
-def screenshot(page, name: str, sizes: dict[str, dict] | None = None) -> list[Path]:
-    """Photograph the page at a phone's and a TV's size (whole page on the phone)."""
+def screenshot(
+    page, name: str, sizes: dict[str, dict] | None = None, *, whole: bool = True
+) -> list[Path]:
+    """Photograph the page at a phone's and a TV's size (whole page on the phone, unless a
+    dialog is the point: a whole-page photo stretches the screen a dialog is centred in)."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     taken = []
     before = page.viewport_size
@@ -67,7 +71,56 @@ def screenshot(page, name: str, sizes: dict[str, dict] | None = None) -> list[Pa
         page.set_viewport_size(size)
         page.wait_for_timeout(700)  # arrivals fade in over half a second
         path = SHOTS / f"{name}-{label}.png"
-        page.screenshot(path=str(path), full_page=label == "phone")
+        page.screenshot(path=str(path), full_page=whole and label == "phone")
         taken.append(path)
     page.set_viewport_size(before)
     return taken
+
+
+def member_context(browser, base: str, viewport=PHONE, **options):
+    context = browser.new_context(viewport=viewport, base_url=base, **options)
+    context.set_default_timeout(10_000)
+    return context
+
+
+def api_room(base: str, *members: str, **settings) -> tuple[dict, dict[str, str]]:
+    """A room made over the API: the first of `members` hosts, the others have joined."""
+    created = requests.post(
+        f"{base}/api/rooms",
+        json={
+            "name": "Movie night",
+            "members": [{"user_id": members[0], "name": members[0].title(), "avatar": "🦊"}],
+            "settings": settings,
+        },
+        timeout=5,
+    ).json()
+    tokens = {members[0]: created["token"]}
+    for user_id in members[1:]:
+        joined = requests.post(
+            f"{base}/api/rooms/{created['room']['code']}/join",
+            json={"user_id": user_id, "name": user_id.title(), "avatar": "🐻"},
+            timeout=5,
+        ).json()
+        tokens[user_id] = joined["token"]
+    return created["room"], tokens
+
+
+def as_member(browser, base: str, room: dict, token: str, viewport=PHONE, **options):
+    """A browser that already holds a member's cookie (or a screen's), as after joining."""
+    context = member_context(browser, base, viewport, **options)
+    context.add_cookies([{"name": f"wq_{room['id']}", "value": token, "url": base}])
+    page = context.new_page()
+    return context, page, Watched(page)
+
+
+def add(base: str, room: dict, token: str, title: str, **fields) -> dict:
+    return requests.post(
+        f"{base}/api/queue",
+        json={"room_id": room["id"], "title": title, **fields},
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=5,
+    ).json()
+
+
+def card(page, title: str):
+    return page.locator("#queue .item").filter(has=page.get_by_role("heading", name=title))

@@ -2,6 +2,8 @@ import os
 
 import pytest
 
+from tests.browser import chromium
+from tests.fake_tmdb import FakeTMDB
 from tests.live_server import MONGODB_DATABASES, daphne, migrate, server_env
 
 ON_MONGODB = bool(os.environ.get("TEST_MONGODB_URL"))
@@ -58,3 +60,26 @@ def live(env):
     """A real daphne process serving the module's database; its base URL."""
     with daphne(env) as base:
         yield base
+
+
+TMDB_KEY = "v3-SECRET-KEY-0123456789"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """A real daphne process for the module's browser tests, with a local server that speaks
+    TMDB's JSON (and draws the posters); its base URL."""
+    with FakeTMDB(key=TMDB_KEY, images=True) as tmdb:
+        env = server_env(
+            tmp_path_factory.mktemp("ui"), TMDB_API_KEY=TMDB_KEY, TMDB_API_URL=tmdb.url
+        )
+        migrate(env)
+        with daphne(env) as base:
+            yield base
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium for the module's tests; skipped, saying why, where it is missing."""
+    with chromium() as browser:
+        yield browser

@@ -62,6 +62,11 @@ MODES = [
         "label": "Round robin",
         "description": "Everyone takes turns: the one who waited longest gets their best film.",
     },
+    {
+        "value": SelectionMode.CONSENSUS.value,
+        "label": "Consensus",
+        "description": "A film everyone in tonight voted up; failing that, one most of you want.",
+    },
 ]
 AVATARS = [
     "🦊", "🐻", "🐼", "🐨", "🐯", "🦁", "🐸", "🐵", "🐙", "🦄", "🐧", "🦉",

@@ -9,6 +9,7 @@ const PAUSES_MS = [500, 1000, 2000, 4000, 8000, 15000];
 const EVENT_TYPES = [
   "room_update", "room_deleted", "member_update", "queue_update", "vote_update", "selection",
   "voting_round_start", "voting_round_end", "history_update", "user_joined", "user_left",
+  "evening_update", "seen_update", "match",
 ];
 // Close codes the server uses when the member may no longer be here (see realtime/consumers.py).
 const GONE_CODES = new Set([4401, 4403, 4410]);

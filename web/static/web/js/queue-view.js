@@ -1,11 +1,14 @@
 // The queue as cards, one per item, kept in place between updates: a card's buttons keep focus
-// while its counts change, and cards glide to their new place when the order changes.
+// while its counts change, and cards glide to their new place when the order changes. Each card
+// also says where the item stands tonight: a match, vetoed, seen by whom, left out and why, and
+// its chance in tonight's draw.
+import { reasonsText, vetoedText } from "./tonight.js";
 import { avatar, h, itemFacts, poster, providersLine } from "./ui.js";
 
 const reduceMotion = () => window.matchMedia("(prefers-reduced-motion: reduce)").matches;
 
 export class QueueView {
-  // actions: { vote(item, kind), menu(item) -> [{label, run, danger}] }
+  // actions: { vote(item, kind), menu(item) -> [{label, run, danger}], seen(item), veto(item) }
   constructor(list, { state, actions }) {
     this.list = list;
     this.state = state;
@@ -75,10 +78,12 @@ export class QueueView {
         { class: "item-body" },
         (refs.title = h("h3", { class: "item-title" })),
         (refs.meta = h("p", { class: "item-meta" })),
+        (refs.badges = h("p", { class: "item-badges", hidden: true })),
         (refs.genres = h("ul", { class: "item-genres", "aria-label": "Genres" })),
         (refs.providers = h("div", {})),
         (refs.added = h("p", { class: "item-added" })),
         (refs.note = h("p", { class: "item-note", hidden: true })),
+        (refs.why = h("p", { class: "item-why", hidden: true })),
       ),
       h(
         "div",
@@ -86,6 +91,13 @@ export class QueueView {
         (refs.votes = h("div", { class: "votes", role: "group" }, (refs.up = voteButton("up")), (refs.score = h("span", { class: "score", "aria-hidden": "true" })), (refs.down = voteButton("down")))),
         (refs.voters = h("ul", { class: "voters", "aria-label": "Votes so far" })),
         (refs.menuHost = h("div", { class: "menu-host" })),
+      ),
+      h(
+        "div",
+        { class: "item-tonight" },
+        (refs.seen = h("button", { class: "chip-button seen-button", type: "button", "aria-pressed": "false", onclick: () => this.actions.seen(this.state.items.get(item.id)) })),
+        (refs.veto = h("button", { class: "chip-button veto-button", type: "button", onclick: () => this.actions.veto(this.state.items.get(item.id)) })),
+        (refs.seenBy = h("ul", { class: "seen-by", "aria-label": "Seen by" })),
       ),
     );
     element.classList.add("is-new");
@@ -132,12 +144,76 @@ export class QueueView {
       refs.up.disabled = refs.down.disabled = !open;
       refs.voters.replaceChildren(...this.voters(item.id));
     }
+    this.tonight(card, item);
     // Rebuilt only when what may be done changes: an open menu stays open while details fill in.
     const menuKey = [item.status, item.title, open, this.state.isHost()].join("|");
     if (keys.menu !== menuKey) {
       keys.menu = menuKey;
       refs.menuHost.replaceChildren(menu(item, this.actions.menu(item)));
     }
+  }
+
+  // Where the item stands tonight; redrawn only when that changes.
+  tonight(card, item) {
+    const { refs, keys } = card;
+    const { state } = this;
+    const me = state.you ? state.you.user_id : null;
+    const seenBy = state.seenBy(item.id);
+    const vetoes = state.vetoesOn(item.id);
+    const why = state.excludedWhy(item.id);
+    // While a pick stands, the draw is not on: its chances would only confuse.
+    const standing = state.standing();
+    const picked = Boolean(standing && standing.item_id === item.id);
+    const candidate = standing ? null : state.candidate(item.id);
+    const chance = candidate ? candidate.chance : null;
+    const perEvening = state.tonight ? state.tonight.vetoes_per_evening : 0;
+    const key = JSON.stringify([seenBy, vetoes, why, chance, picked, state.isMatch(item.id), state.vetoesLeft(), perEvening, state.isOpen(), Boolean(state.tonight), item.title]);
+    if (keys.tonight === key) return;
+    keys.tonight = key;
+    const match = state.isMatch(item.id);
+    const nameOf = (userId) => (userId === me ? "you" : state.member(userId).name);
+    const vetoed = vetoedText(vetoes, nameOf);
+    const left = Boolean(why);
+    card.element.classList.toggle("out", left);
+    card.element.classList.toggle("match", match);
+    card.element.classList.toggle("picked", picked);
+    refs.badges.replaceChildren(
+      picked ? h("span", { class: "badge", text: "Tonight's pick" }) : "",
+      match ? h("span", { class: "badge match-badge", text: "Match" }) : "",
+      vetoed ? h("span", { class: "badge veto-badge", text: vetoed }) : "",
+      chance !== null && chance !== undefined ? h("span", { class: "badge chance-badge", text: `${chance}% chance`, title: "Its chance in tonight's weighted draw" }) : "",
+    );
+    refs.badges.hidden = !refs.badges.childElementCount;
+    const whyText = why ? reasonsText(why, { skip: ["vetoed"] }) : "";
+    refs.why.hidden = !whyText;
+    refs.why.textContent = whyText ? `Not tonight: ${whyText}.` : "";
+    // Seen it: mine to toggle; everyone's as small faces.
+    const seenMine = Boolean(me && seenBy.includes(me));
+    refs.seen.hidden = !state.tonight;
+    refs.seen.setAttribute("aria-pressed", String(seenMine));
+    refs.seen.replaceChildren(h("span", { class: "glyph", "aria-hidden": "true", text: seenMine ? "✓" : "👁" }), seenMine ? "Seen it" : "Seen it?");
+    refs.seen.setAttribute("aria-label", `I have seen ${item.title}`);
+    refs.seen.disabled = !state.isOpen();
+    refs.seenBy.replaceChildren(
+      ...seenBy.map((userId) => {
+        const member = state.member(userId);
+        const name = userId === me ? "You" : member.name;
+        return h("li", { title: `${name} saw it` }, avatar(member, { small: true }), h("span", { class: "visually-hidden", text: `${name} saw it` }));
+      }),
+    );
+    // Veto: mine to spend or withdraw; hidden when the room has no vetoes.
+    const mine = vetoes.some((veto) => veto.by === me);
+    const vetoesLeft = state.vetoesLeft();
+    refs.veto.hidden = !state.tonight || (perEvening === 0 && !mine);
+    refs.veto.classList.toggle("pressed", mine);
+    if (mine) {
+      refs.veto.replaceChildren(h("span", { class: "glyph", "aria-hidden": "true", text: "↩" }), "Withdraw veto");
+      refs.veto.setAttribute("aria-label", `Withdraw your veto on ${item.title}`);
+    } else {
+      refs.veto.replaceChildren(h("span", { class: "glyph", "aria-hidden": "true", text: "✋" }), "Veto", h("span", { class: "chip-count", text: `${vetoesLeft} left` }));
+      refs.veto.setAttribute("aria-label", `Veto ${item.title} for tonight (${vetoesLeft} ${vetoesLeft === 1 ? "veto" : "vetoes"} left)`);
+    }
+    refs.veto.disabled = !state.isOpen();
   }
 
   note(element, item) {

@@ -1,9 +1,12 @@
 // The pick, revealed the same way on every phone and on the TV: the titles in play flicker past,
-// slowing down, and land on the one chosen, with the reason in words.
+// slowing down, and land on the one chosen, with the reason in words, the others that were in
+// the running, and why the rest were not.
+import { excludedList } from "./tonight.js";
 import { announce, h, poster } from "./ui.js";
 
-const MODE_NAMES = { weighted_random: "Weighted random", highest_votes: "Highest votes", round_robin: "Round robin" };
+const MODE_NAMES = { weighted_random: "Weighted random", highest_votes: "Highest votes", round_robin: "Round robin", consensus: "Consensus" };
 const SPIN_MS = 2600;
+const CANDIDATES_SHOWN = 6;
 const shown = new Set();
 // The timers of the reveal on screen: a newer pick cancels them, so an older one's landing or
 // closing never writes into the newer one's dialog.
@@ -17,41 +20,45 @@ export function modeName(mode) {
   return MODE_NAMES[mode] || mode;
 }
 
-// Why this film, as a sentence, from the reason the server recorded with the pick.
-export function reasonText(selection, nameOf) {
+// Why this film, in the server's words.
+export function reasonText(selection) {
   const reason = selection.reason || {};
-  const title = selection.item_title;
-  switch (selection.mode) {
-    case "weighted_random": {
-      const chosen = (reason.candidates || []).find((c) => c.item_id === selection.item_id);
-      const share = chosen ? Math.round(chosen.probability * 100) : null;
-      const others = Math.max(0, (reason.candidates || []).length - 1);
-      return chosen
-        ? `A weighted draw among ${others + 1} films: ${title} had weight ${chosen.weight} of ${reason.total_weight}, a ${share}% chance. Seed ${reason.seed}, so anyone can check it.`
-        : `A weighted draw picked ${title}.`;
-    }
-    case "highest_votes": {
-      const score = reason.top_score > 0 ? `+${reason.top_score}` : String(reason.top_score);
-      const tie = { earliest_added: " It tied, and was added first.", lowest_id: " It tied, and won on its id." }[reason.tie_break] || "";
-      return `${title} has the best score, ${score}.${tie}`;
-    }
-    case "round_robin": {
-      const whose = nameOf(reason.turn);
-      const when = reason.last_pick_at ? "their last pick was the longest ago" : "they had not had a pick yet";
-      return `It was ${whose}'s turn (${when}), and ${title} is their best-voted film.`;
-    }
-    default:
-      return `${title} was picked.`;
-  }
+  return reason.summary || `${selection.item_title} was picked.`;
+}
+
+function signed(score) {
+  return score > 0 ? `+${score}` : String(score);
+}
+
+// Who was in the running, each with its chance in a draw (else its score), the pick first.
+export function candidatesList(selection) {
+  const candidates = [...((selection.reason || {}).candidates || [])];
+  const draw = candidates.some((candidate) => typeof candidate.chance === "number");
+  if (draw) candidates.sort((a, b) => b.chance - a.chance);
+  const rest = candidates.length - CANDIDATES_SHOWN;
+  const entries = candidates.slice(0, CANDIDATES_SHOWN).map((candidate) => {
+    const chosen = candidate.item_id === selection.item_id;
+    const figure = draw ? `${candidate.chance}%` : signed(candidate.vote_score);
+    return h(
+      "li",
+      { class: chosen ? "chosen" : "" },
+      h("span", { class: "candidate-title", text: candidate.title }),
+      h("span", { class: "candidate-figure", text: figure, "aria-label": draw ? `${candidate.chance} percent chance` : `score ${figure}` }),
+    );
+  });
+  if (rest > 0) entries.push(h("li", { class: "muted", text: `and ${rest} more` }));
+  return entries;
 }
 
 function reducedMotion() {
   return window.matchMedia("(prefers-reduced-motion: reduce)").matches;
 }
 
-// Show a pick once per page, however many events carry it.
-export function reveal(selection, { titles, nameOf, onWatch = null, autoCloseSeconds = 0 }) {
-  if (shown.has(selection.id)) return;
+// Show a pick once per page, however many events carry it; `again` shows it once more, landed.
+// turnDown() -> { label, run(selection) -> Promise } | null, asked when the pick lands, offers
+// to turn it down; a refusal's words are shown in the dialog.
+export function reveal(selection, { titles, onWatch = null, turnDown = null, autoCloseSeconds = 0, again = false }) {
+  if (shown.has(selection.id) && !again) return;
   shown.add(selection.id);
   for (const timer of timers) clearTimeout(timer);
   timers = [];
@@ -60,10 +67,20 @@ export function reveal(selection, { titles, nameOf, onWatch = null, autoCloseSec
   const posterBox = document.getElementById("reveal-poster");
   const reason = document.getElementById("reveal-reason");
   const watch = document.getElementById("reveal-watch");
+  const refuse = document.getElementById("reveal-turn-down");
+  const more = document.getElementById("reveal-more");
+  const problem = document.getElementById("reveal-error");
   document.getElementById("reveal-mode").textContent = `${modeName(selection.mode)} pick`;
+  // A button about to hide (turning the last pick down) hands the focus to "Close".
+  if (dialog.open && dialog.querySelector("#reveal-actions").contains(document.activeElement)) {
+    document.getElementById("reveal-close").focus();
+  }
   posterBox.replaceChildren();
   reason.textContent = "";
+  more.hidden = true;
+  problem.hidden = true;
   if (watch) watch.hidden = true;
+  if (refuse) refuse.hidden = true;
   dialog.classList.remove("landed");
   dialog.classList.add("spinning");
   if (!dialog.open) dialog.showModal();
@@ -73,7 +90,8 @@ export function reveal(selection, { titles, nameOf, onWatch = null, autoCloseSec
     dialog.classList.add("landed");
     title.textContent = selection.item_title;
     if (selection.item) posterBox.replaceChildren(poster(selection.item));
-    reason.textContent = reasonText(selection, nameOf);
+    reason.textContent = reasonText(selection);
+    showMore(selection);
     announce(`Picked: ${selection.item_title}.`, { urgent: true });
     if (watch && onWatch && selection.item && selection.item.status === "queued") {
       watch.hidden = false;
@@ -82,11 +100,28 @@ export function reveal(selection, { titles, nameOf, onWatch = null, autoCloseSec
         onWatch(selection);
       };
     }
+    const offer = turnDown && !selection.turned_down_at ? turnDown() : null;
+    if (refuse && offer) {
+      refuse.hidden = false;
+      refuse.disabled = false;
+      refuse.textContent = offer.label;
+      refuse.onclick = async () => {
+        refuse.disabled = true;
+        problem.hidden = true;
+        try {
+          await offer.run(selection);
+        } catch (error) {
+          problem.textContent = error.detail || String(error);
+          problem.hidden = false;
+          refuse.disabled = false;
+        }
+      };
+    }
     if (autoCloseSeconds) later(() => dialog.open && dialog.close(), autoCloseSeconds * 1000);
   };
 
   const pool = titles.length > 1 ? titles : [selection.item_title];
-  if (reducedMotion() || pool.length < 2) {
+  if (again || reducedMotion() || pool.length < 2) {
     land();
     return;
   }
@@ -105,6 +140,21 @@ export function reveal(selection, { titles, nameOf, onWatch = null, autoCloseSec
   };
   title.textContent = pool[0];
   step();
+}
+
+function showMore(selection) {
+  const reason = selection.reason || {};
+  const candidates = candidatesList(selection);
+  const excluded = reason.excluded || [];
+  document.getElementById("reveal-candidates").replaceChildren(...candidates);
+  document.getElementById("reveal-candidates").hidden = candidates.length < 2;
+  document.getElementById("reveal-candidates-title").hidden = candidates.length < 2;
+  const why = document.getElementById("reveal-why");
+  why.hidden = !excluded.length;
+  why.open = false;
+  why.querySelector("summary").textContent = `Why not the others? (${excluded.length})`;
+  document.getElementById("reveal-excluded").replaceChildren(excluded.length ? excludedList(excluded) : "");
+  document.getElementById("reveal-more").hidden = candidates.length < 2 && !excluded.length;
 }
 
 export function lastPickLine(selection, nameOf) {

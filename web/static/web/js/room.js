@@ -1,14 +1,18 @@
-// A room, for one of its members: the queue with live votes, who is here, the voting round,
-// the pick, and the host's controls. Every change goes through the REST API; what everyone sees
-// (this page included) comes back as the room's events.
+// A room, for one of its members: the queue with live votes, who is here, tonight (who is in,
+// the constraints, seen marks, vetoes and matches), the voting round, the pick, and the host's
+// controls. Every change goes through the REST API; what everyone sees (this page included)
+// comes back as the room's events.
 import { AddForm } from "./add-form.js";
 import { api, forgetToken, useToken } from "./api.js";
 import { EditDialog } from "./edit-dialog.js";
 import { Live, showStatus } from "./live.js";
 import { QueueView } from "./queue-view.js";
-import { lastPickLine, modeName, reveal } from "./reveal.js";
+import { PickCard } from "./pick-card.js";
+import { modeName } from "./reveal.js";
 import { RoomDialog } from "./room-dialog.js";
 import { RoomState } from "./store.js";
+import { celebrateMatch } from "./tonight.js";
+import { TonightPanel } from "./tonight-panel.js";
 import { $, announce, avatar, clock, config, h, itemFacts, poster, showError, toast, wireInvite } from "./ui.js";
 
 const cfg = config();
@@ -17,7 +21,6 @@ const state = new RoomState();
 state.you = cfg.you;
 const me = cfg.you.user_id;
 const nameOf = (userId) => (userId === me ? "you" : state.member(userId).name);
-const RECENT_PICK_MS = 30000;
 
 // Acting. Each action says in words what went wrong, if anything did.
 
@@ -113,7 +116,46 @@ function markWatched(item) {
   return act(() => api("POST", `/queue/${item.id}/watched`), { success: `${item.title} is in the history now: rate it there.` });
 }
 
-const queueView = new QueueView($("#queue"), { state, actions: { vote, menu: itemMenu } });
+// Tonight: seen marks and vetoes, each shown at once from the server's answer.
+
+async function toggleSeen(item) {
+  if (!item) return;
+  const seen = state.seenBy(item.id).includes(me);
+  try {
+    const answer = await api(seen ? "DELETE" : "PUT", `/queue/${item.id}/seen/${encodeURIComponent(me)}`);
+    state.apply({ type: "seen_update", item_id: answer.item_id, seen_by: answer.seen_by });
+    render();
+    announce(seen ? `Unmarked: you have not seen ${item.title}.` : `Marked: you have seen ${item.title}.`);
+  } catch (error) {
+    showError(error);
+  }
+}
+
+async function toggleVeto(item) {
+  if (!item) return;
+  const mine = state.vetoesOn(item.id).some((veto) => veto.by === me);
+  try {
+    state.tonight = await api(mine ? "DELETE" : "POST", `/queue/${item.id}/veto`);
+    render();
+    const left = state.vetoesLeft();
+    announce(mine ? `Veto on ${item.title} withdrawn. ${left} left.` : `You vetoed ${item.title} for tonight. ${left} left.`);
+  } catch (error) {
+    showError(error);
+  }
+}
+
+const queueView = new QueueView($("#queue"), { state, actions: { vote, menu: itemMenu, seen: toggleSeen, veto: toggleVeto } });
+const tonightPanel = new TonightPanel({ state, cfg, me, onChanged: () => render() });
+const pickCard = new PickCard({
+  state,
+  cfg,
+  me,
+  nameOf,
+  act,
+  refreshTonight: () => loadTonight(),
+  refreshPreview: (ms) => later(loadPreview, "preview", ms),
+  render: () => render(),
+});
 const addForm = new AddForm($("#add-form"), { tmdb: cfg.tmdb, add: addItem });
 const dialog = new RoomDialog({ state, cfg, me, onLeft: leave, onReopened: () => live.resume() });
 const editDialog = new EditDialog();
@@ -131,7 +173,8 @@ function render() {
   $("#queue-count").textContent = count ? `(${count})` : "";
   $("#queue-empty").hidden = count > 0;
   renderRound();
-  renderPick();
+  pickCard.render();
+  tonightPanel.render();
   dialog.render();
   addForm.setEnabled(state.isOpen() && !state.gone);
 }
@@ -219,25 +262,41 @@ function durationLabel(seconds) {
   return match ? match.label.replace(/ (second|minute)s?$/, (_, unit) => `-${unit}`) : `${seconds}-second`;
 }
 
-let pickModeTouched = false;
+// Events from the room, live.
 
-function renderPick() {
-  const select = $("#pick-mode");
-  if (!pickModeTouched) select.value = state.room.settings.selection_mode;
-  const mode = cfg.modes.find((entry) => entry.value === select.value);
-  $("#pick-mode-help").textContent = mode ? mode.description : "";
-  $("#pick-button").disabled = picking || !state.isOpen();
-  $("#bar-pick").disabled = picking || !state.isOpen();
-  const last = $("#last-pick");
-  last.hidden = !state.selection;
-  if (state.selection) last.replaceChildren(lastPickLine(state.selection, nameOf));
+// What a pick would choose among depends on nearly everything: it is fetched again shortly
+// after any change, once for a burst of them.
+const PREVIEW_AFTER = new Set(["vote", "item", "selection", "round", "presence", "tonight", "seen", "match", "room"]);
+const pending = new Map();
+
+function later(run, key, ms = 250) {
+  clearTimeout(pending.get(key));
+  pending.set(key, setTimeout(run, ms));
 }
 
-// Events from the room, live.
+// Fetch and keep what `path` answers, unless a later fetch of the same thing answered first.
+const asked = {};
+
+async function fetchInto(field, path) {
+  const number = (asked[field] = (asked[field] || 0) + 1);
+  try {
+    const answer = await api("GET", path);
+    if (number !== asked[field]) return;
+    state[field] = answer;
+    render();
+  } catch (error) {
+    if (error.status !== 404 && error.status !== 403) troubleOnce(error);
+  }
+}
+
+const loadTonight = () => fetchInto("tonight", `/rooms/${cfg.room_id}/tonight`);
+const loadPreview = () => fetchInto("preview", `/queue/room/${cfg.room_id}/select/preview?mode=${encodeURIComponent(pickCard.mode())}`);
 
 function onEvent(event) {
   const change = state.apply(event);
+  if (change.selection && state.preview) state.preview = { ...state.preview, standing: change.selection };
   render();
+  if (PREVIEW_AFTER.has(change.kind)) later(loadPreview, "preview");
   switch (change.kind) {
     case "vote":
       if (change.userId !== me && change.item) {
@@ -253,31 +312,30 @@ function onEvent(event) {
       }
       break;
     case "selection":
-      showPick(change.selection);
+      pickCard.show(change.selection);
       break;
     case "round":
       if (change.round.status === "open") announce(`Voting round started: ${clock(state.roundSecondsLeft())} to vote.`);
       else if (!change.selection) announce(change.round.outcome || "The voting round ended.");
-      if (change.selection) showPick(change.selection);
+      if (change.selection) pickCard.show(change.selection);
       break;
     case "presence":
       if (change.user && change.user.user_id !== me) announce(`${change.user.name} ${change.type === "user_joined" ? "is here" : "left"}.`);
+      // Who is in follows who is connected (before any evening is under way, no event says so).
+      later(loadTonight, "tonight");
+      break;
+    case "tonight":
+      if (!change.complete) later(loadTonight, "tonight");
+      if (change.newEvening) announce("A new evening has started: vetoes, who's in and matches start afresh.");
+      break;
+    case "match":
+      if (change.matched) celebrateMatch({ eveningId: state.tonight && state.tonight.evening && state.tonight.evening.id, itemId: change.itemId, title: change.title, attendees: change.attendees });
       break;
     case "gone":
       gone(state.gone);
       break;
     default:
   }
-}
-
-function showPick(selection) {
-  // A pick already some time old (met again after reconnecting) is not revealed again.
-  if (Date.now() + state.clockOffsetMs - new Date(selection.created_at).getTime() > RECENT_PICK_MS) return;
-  reveal(selection, {
-    titles: state.queued().map((item) => item.title),
-    nameOf,
-    onWatch: state.isOpen() ? (picked) => act(() => api("POST", `/queue/${picked.item_id}/watch`)) : null,
-  });
 }
 
 function gone(why) {
@@ -300,31 +358,6 @@ async function leave() {
 
 // Controls that are not per item.
 
-$("#pick-mode").addEventListener("change", () => {
-  pickModeTouched = true;
-  renderPick();
-});
-
-let picking = false;
-
-async function pick() {
-  if (picking) return;
-  picking = true;
-  renderPick();
-  try {
-    const selection = await api("POST", `/queue/room/${cfg.room_id}/select`, { mode: $("#pick-mode").value });
-    state.selection = selection;
-    showPick(selection);
-  } catch (error) {
-    showError(error);
-  } finally {
-    picking = false;
-    renderPick();
-  }
-}
-
-$("#pick-button").addEventListener("click", pick);
-$("#bar-pick").addEventListener("click", pick);
 $("#round-start").addEventListener("click", () => act(() => api("POST", `/rooms/${cfg.room_id}/round`, {})));
 $("#round-end").addEventListener("click", () => act(() => api("POST", `/rooms/${cfg.room_id}/round/end`)));
 
@@ -348,10 +381,11 @@ const live = new Live({
   roomId: cfg.room_id,
   userId: me,
   heartbeatSeconds: cfg.heartbeat_seconds,
-  onSnapshot: (snapshot) => {
+  onSnapshot: async (snapshot) => {
     state.load(snapshot);
     if (!state.you) state.you = cfg.you;
     render();
+    await Promise.all([loadTonight(), loadPreview()]);
   },
   onEvent,
   onStatus: showStatus,

@@ -17,6 +17,10 @@ export class RoomState {
     this.clockOffsetMs = 0;
     this.gone = null;
     this.removed = new Set();
+    // Tonight (`GET /api/rooms/{id}/tonight`) and what a pick would choose among now
+    // (`GET …/select/preview`); both fetched besides the snapshot, and kept by events.
+    this.tonight = null;
+    this.preview = null;
   }
 
   // An item from an API answer: taken only if no event has told of it yet.
@@ -82,9 +86,43 @@ export class RoomState {
         return { kind: "presence", type: event.type, user: event.user || null };
       case "history_update":
         return { kind: "history", action: event.action, entry: event.entry };
+      case "evening_update":
+        return this.applyEvening(event);
+      case "seen_update":
+        if (this.tonight) {
+          const others = this.tonight.seen.filter((entry) => entry.item_id !== event.item_id);
+          this.tonight = { ...this.tonight, seen: event.seen_by.length ? [...others, { item_id: event.item_id, by: event.seen_by }] : others };
+        }
+        return { kind: "seen", itemId: event.item_id, seenBy: event.seen_by };
+      case "match":
+        if (this.tonight) this.tonight = { ...this.tonight, matches: event.matches };
+        return { kind: "match", itemId: event.item_id, title: event.title, matched: event.matched, attendees: event.attendees };
       default:
         return { kind: "unknown" };
     }
+  }
+
+  // An evening's event shows nobody's vetoes when the room hides who vetoed: a member's page
+  // then keeps its own view, and fetches it again (`complete` says whether it needs to).
+  applyEvening(event) {
+    const before = this.tonight;
+    const next = event.tonight;
+    const complete = Boolean(this.room && this.room.settings.vetoes_public) || !this.you;
+    const sameEvening = Boolean(before && before.evening && next.evening && before.evening.id === next.evening.id);
+    if (complete || !sameEvening) {
+      this.tonight = next;
+    } else {
+      // Until the page's own view arrives, its vetoes stay as they were.
+      const me = this.you.user_id;
+      const mine = before.attendance.find((entry) => entry.user_id === me);
+      this.tonight = {
+        ...next,
+        vetoes: before.vetoes,
+        attendance: next.attendance.map((entry) => (entry.user_id === me && mine ? { ...entry, vetoes_left: mine.vetoes_left } : entry)),
+      };
+    }
+    const newEvening = Boolean(before && before.evening && next.evening && !sameEvening);
+    return { kind: "tonight", complete, newEvening };
   }
 
   applyItem(event) {
@@ -128,6 +166,46 @@ export class RoomState {
 
   myVote(itemId) {
     return this.you ? (this.votes.get(itemId) || new Map()).get(this.you.user_id) || null : null;
+  }
+
+  // Tonight, as the page shows it.
+
+  seenBy(itemId) {
+    const entry = this.tonight && this.tonight.seen.find((seen) => seen.item_id === itemId);
+    return entry ? entry.by : [];
+  }
+
+  vetoesOn(itemId) {
+    return this.tonight ? this.tonight.vetoes.filter((veto) => veto.item_id === itemId) : [];
+  }
+
+  isMatch(itemId) {
+    return Boolean(this.tonight && this.tonight.matches.includes(itemId));
+  }
+
+  attendance(userId) {
+    return this.tonight ? this.tonight.attendance.find((entry) => entry.user_id === userId) || null : null;
+  }
+
+  vetoesLeft() {
+    const mine = this.you && this.attendance(this.you.user_id);
+    if (mine && mine.vetoes_left !== null) return mine.vetoes_left;
+    return this.tonight ? this.tonight.vetoes_per_evening : 0;
+  }
+
+  // Why tonight's pick leaves an item out ([{code, text}]), or null when it may be picked.
+  excludedWhy(itemId) {
+    const entry = this.preview && this.preview.excluded.find((excluded) => excluded.item_id === itemId);
+    return entry ? entry.reasons : null;
+  }
+
+  candidate(itemId) {
+    return this.preview ? this.preview.candidates.find((candidate) => candidate.item_id === itemId) || null : null;
+  }
+
+  // Tonight's pick while it stands (not turned down, its item still queued).
+  standing() {
+    return this.preview ? this.preview.standing : null;
   }
 
   isHost() {

@@ -1,9 +1,11 @@
-// The living-room TV: the queue with its votes moving live, the countdown, the pick revealed
-// big, and the code to join. Read only: it follows the room's events over SSE and sends nothing.
-import { useToken } from "./api.js";
+// The living-room TV: the queue with its votes moving live, tonight's constraints and matches,
+// the countdown, the pick revealed big with its reason, and the code to join. Read only: it
+// follows the room's events over SSE and sends nothing.
+import { api, useToken } from "./api.js";
 import { Live, showStatus } from "./live.js";
-import { reveal } from "./reveal.js";
+import { reasonText, reveal } from "./reveal.js";
 import { RoomState } from "./store.js";
+import { celebrateMatch, constraintsParts, reasonsText } from "./tonight.js";
 import { $, avatar, clock, config, h, itemFacts, poster } from "./ui.js";
 
 const SHOWN = 8;
@@ -11,7 +13,6 @@ const RECENT_PICK_MS = 30000;
 const cfg = config();
 useToken(cfg.token);
 const state = new RoomState();
-const nameOf = (userId) => state.member(userId).name;
 const rows = new Map();
 
 function row(item, rank) {
@@ -23,8 +24,8 @@ function row(item, rank) {
       { class: "tv-item", dataset: { id: item.id } },
       (refs.rank = h("span", { class: "tv-rank" })),
       (refs.poster = h("div", {})),
-      h("div", {}, (refs.title = h("h3", {})), (refs.meta = h("p", { class: "item-meta" }))),
-      h("div", { class: "tv-score" }, (refs.score = h("span", { class: "score" })), (refs.split = h("span", { class: "split" }))),
+      h("div", {}, (refs.title = h("h3", {})), (refs.meta = h("p", { class: "item-meta" })), (refs.why = h("p", { class: "tv-why", hidden: true }))),
+      h("div", { class: "tv-score" }, (refs.badge = h("span", { class: "badge match-badge", text: "Match", hidden: true })), (refs.score = h("span", { class: "score" })), (refs.split = h("span", { class: "split" }))),
     );
     entry = { element, refs, looks: null, score: null };
     rows.set(item.id, entry);
@@ -38,6 +39,12 @@ function row(item, rank) {
     refs.meta.textContent = [itemFacts(item), (item.genres || []).slice(0, 3).join(", ")].filter(Boolean).join(" · ");
   }
   refs.rank.textContent = rank;
+  refs.badge.hidden = !state.isMatch(item.id);
+  entry.element.classList.toggle("match", state.isMatch(item.id));
+  const why = state.excludedWhy(item.id);
+  entry.element.classList.toggle("out", Boolean(why));
+  refs.why.hidden = !why;
+  refs.why.textContent = why ? `Not tonight: ${reasonsText(why)}` : "";
   if (entry.score !== null && entry.score !== item.vote_score) {
     refs.score.classList.remove("bump");
     void refs.score.offsetWidth;
@@ -83,7 +90,61 @@ function render() {
   }
 
   $("#presence-list").replaceChildren(...state.presence.map((user) => h("li", {}, avatar(user), user.name)));
+  renderTonight();
   renderRound();
+}
+
+function renderTonight() {
+  const tonight = state.tonight;
+  $("#tv-tonight").hidden = !tonight;
+  if (tonight) $("#tv-tonight-line").textContent = constraintsParts(tonight).join(" · ");
+  const matches = tonight ? tonight.matches.map((id) => state.items.get(id)).filter(Boolean) : [];
+  $("#tv-matches").hidden = !matches.length;
+  $("#tv-match-list").replaceChildren(...matches.map((item) => h("li", {}, h("span", { class: "match-heart", "aria-hidden": "true", text: "💘" }), item.title)));
+  // Once it is on, "Watching now" says it.
+  const watching = state.watching();
+  const standing = watching && state.standing() && state.standing().item_id === watching.id ? null : state.standing();
+  $("#tv-pick").hidden = !standing;
+  if (standing) {
+    const item = state.items.get(standing.item_id) || standing.item;
+    $("#tv-pick-body").replaceChildren(
+      h(
+        "div",
+        { class: "tv-item" },
+        h("span", { class: "tv-rank", text: "★" }),
+        item ? poster(item) : h("span", {}),
+        h("div", {}, h("h3", { text: standing.item_title }), h("p", { class: "tv-pick-reason", text: reasonText(standing) })),
+        h("span", {}),
+      ),
+    );
+  }
+}
+
+// Tonight and what a pick would choose among come from the API besides the snapshot, and again
+// shortly after each change, once for a burst of them.
+let previewTimer = null;
+
+async function loadTonight() {
+  try {
+    state.tonight = await api("GET", `/rooms/${cfg.room_id}/tonight`);
+  } catch {
+    return;
+  }
+  render();
+}
+
+async function loadPreview() {
+  try {
+    state.preview = await api("GET", `/queue/room/${cfg.room_id}/select/preview`);
+  } catch {
+    return;
+  }
+  render();
+}
+
+function previewSoon() {
+  clearTimeout(previewTimer);
+  previewTimer = setTimeout(loadPreview, 300);
 }
 
 let ticker = null;
@@ -105,19 +166,27 @@ function renderRound() {
 
 function showPick(selection) {
   if (Date.now() + state.clockOffsetMs - new Date(selection.created_at).getTime() > RECENT_PICK_MS) return;
-  reveal(selection, { titles: state.queued().map((item) => item.title), nameOf, autoCloseSeconds: 25 });
+  reveal(selection, { titles: state.queued().map((item) => item.title), autoCloseSeconds: 25 });
 }
 
 const live = new Live({
   roomId: cfg.room_id,
   userId: null,
-  onSnapshot: (snapshot) => {
+  onSnapshot: async (snapshot) => {
     state.load(snapshot);
     render();
+    await Promise.all([loadTonight(), loadPreview()]);
   },
   onEvent: (event) => {
     const change = state.apply(event);
+    if (change.selection && state.preview) state.preview = { ...state.preview, standing: change.selection };
     render();
+    if (!["history", "unknown", "gone"].includes(change.kind)) previewSoon();
+    // Who is in follows who is connected (before any evening is under way, no event says so).
+    if (change.kind === "presence") loadTonight();
+    if (change.kind === "match" && change.matched) {
+      celebrateMatch({ eveningId: state.tonight && state.tonight.evening && state.tonight.evening.id, itemId: change.itemId, title: change.title, attendees: change.attendees });
+    }
     if (change.kind === "selection") showPick(change.selection);
     if (change.kind === "round" && change.selection) showPick(change.selection);
     if (change.kind === "gone" && state.gone === "deleted") {

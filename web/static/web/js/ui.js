@@ -52,11 +52,14 @@ export function announce(text, { urgent = false } = {}) {
 // A message for the person, in words. Errors stay until dismissed or replaced; notes fade.
 // The messages live in a popover, in the top layer, so that they show above (and stay usable
 // with) an open modal dialog.
-export function toast(text, { kind = "info", seconds = kind === "error" ? 0 : 4 } = {}) {
+// A `key` names what a message is about: a newer one with the same key replaces it, and
+// dismissToasts(key) takes it away once it no longer holds.
+export function toast(text, { kind = "info", seconds = kind === "error" ? 0 : 4, key = null } = {}) {
   const host = document.getElementById("toasts");
   if (!host) return;
+  if (key) dismissToasts(key);
   const close = h("button", { class: "icon-button", type: "button", "aria-label": "Dismiss", text: "✕" });
-  const note = h("div", { class: `toast ${kind}`, role: kind === "error" ? "alert" : "status" }, h("span", { text }), close);
+  const note = h("div", { class: `toast ${kind}`, role: kind === "error" ? "alert" : "status", dataset: key ? { key } : undefined }, h("span", { text }), close);
   const remove = () => {
     note.remove();
     if (!host.children.length && host.hidePopover && host.matches(":popover-open")) host.hidePopover();
@@ -70,6 +73,13 @@ export function toast(text, { kind = "info", seconds = kind === "error" ? 0 : 4 
     host.showPopover();
   }
   if (seconds) setTimeout(remove, seconds * 1000);
+}
+
+export function dismissToasts(key) {
+  const host = document.getElementById("toasts");
+  if (!host) return;
+  for (const note of host.querySelectorAll(`[data-key="${CSS.escape(key)}"]`)) note.remove();
+  if (!host.children.length && host.hidePopover && host.matches(":popover-open")) host.hidePopover();
 }
 
 export function showError(error) {

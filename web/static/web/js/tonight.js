@@ -1,0 +1,118 @@
+// Tonight, in words and in moments the room shares: the constraints as one short line, the
+// finish-by time as the server takes it, why an item is left out, and the celebration when
+// everyone in wants the same film. Shared by the room's page and the TV.
+import { announce, h, runtime } from "./ui.js";
+
+const MEDIA_WORDS = { movie: "Films only", tv: "Shows only" };
+const CELEBRATE_SECONDS = 10;
+
+// "23:30" as the next such moment, in ISO 8601 with this browser's offset from UTC.
+export function finishByIso(time, now = new Date()) {
+  const [hours, minutes] = time.split(":").map(Number);
+  const at = new Date(now.getFullYear(), now.getMonth(), now.getDate(), hours, minutes);
+  if (at <= now) at.setDate(at.getDate() + 1);
+  const pad = (number) => String(number).padStart(2, "0");
+  const east = -at.getTimezoneOffset();
+  const offset = `${east < 0 ? "-" : "+"}${pad(Math.floor(Math.abs(east) / 60))}:${pad(Math.abs(east) % 60)}`;
+  return `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}T${pad(hours)}:${pad(minutes)}:00${offset}`;
+}
+
+// The finish-by time on the clock of whoever set it ("23:30"), as the server's reasons say it.
+export function finishByClock(iso) {
+  const found = iso ? /T(\d\d:\d\d)/.exec(iso) : null;
+  return found ? found[1] : "";
+}
+
+function list(words, conjunction) {
+  if (words.length <= 1) return words.join("");
+  return `${words.slice(0, -1).join(", ")} ${conjunction} ${words[words.length - 1]}`;
+}
+
+// Tonight's constraints as short phrases: ["3 in", "done by 23:30", "Films only", "no Horror"].
+export function constraintsParts(tonight) {
+  if (!tonight) return [];
+  const c = tonight.constraints;
+  const parts = [`${tonight.attendees.length} in`];
+  if (c.finish_by) parts.push(`done by ${finishByClock(c.finish_by)}`);
+  if (c.max_runtime_minutes) parts.push(`up to ${runtime(c.max_runtime_minutes)}`);
+  if (MEDIA_WORDS[c.media]) parts.push(MEDIA_WORDS[c.media]);
+  if (c.genres_include.length) parts.push(list(c.genres_include, "or"));
+  if (c.genres_exclude.length) parts.push(`no ${list(c.genres_exclude, "or")}`);
+  if (c.streamable_only) parts.push(tonight.services.length ? `on ${list(tonight.services, "or")}` : "streamable only");
+  if (parts.length === 1) parts.push("anything goes");
+  return parts;
+}
+
+// Why an item is left out, as one line: "too long to finish by 23:30 (148 min); seen by 2 of 3".
+export function reasonsText(reasons, { skip = [] } = {}) {
+  return reasons
+    .filter((reason) => !skip.includes(reason.code))
+    .map((reason) => reason.text)
+    .join("; ");
+}
+
+// "Vetoed by Bob", "Vetoed by you and Bob", "Vetoed by Bob and 1 other", or "Vetoed".
+export function vetoedText(vetoes, nameOf) {
+  if (!vetoes.length) return "";
+  const names = vetoes.filter((veto) => veto.by).map((veto) => nameOf(veto.by));
+  const hidden = vetoes.length - names.length;
+  if (!names.length) return "Vetoed";
+  if (hidden) names.push(`${hidden} other${hidden > 1 ? "s" : ""}`);
+  return `Vetoed by ${list(names, "and")}`;
+}
+
+// The list of what tonight leaves out, each with all its reasons.
+export function excludedList(excluded) {
+  return h(
+    "ul",
+    { class: "why-list" },
+    excluded.map((entry) => h("li", {}, h("strong", { text: entry.title }), h("span", { class: "block", text: reasonsText(entry.reasons) }))),
+  );
+}
+
+// Celebrate a match once per evening and item, on every screen: a banner above everything (a
+// popover, so an open dialog does not hide it), and the news said aloud.
+const celebrated = new Set();
+let closeTimer = null;
+
+export function celebrateMatch({ eveningId, itemId, title, attendees }) {
+  const key = `${eveningId || ""}:${itemId}`;
+  if (celebrated.has(key)) return false;
+  celebrated.add(key);
+  const host = document.getElementById("match-banner");
+  if (!host) return true;
+  const everyone = attendees === 2 ? "Both of you" : attendees > 2 ? `All ${attendees} of you` : "You";
+  const text = `It's a match! ${everyone} want ${title}.`;
+  const close = h("button", { class: "icon-button", type: "button", "aria-label": "Dismiss", text: "✕" });
+  const confetti = h(
+    "span",
+    { class: "confetti", "aria-hidden": "true" },
+    ["🎉", "🍿", "✨", "🎬", "💛", "🎉", "✨", "🍿"].map((glyph, index) => {
+      // Through the CSSOM: the site's policy refuses inline style attributes.
+      const piece = h("span", { text: glyph });
+      piece.style.setProperty("--i", String(index));
+      return piece;
+    }),
+  );
+  host.replaceChildren(
+    h(
+      "div",
+      { class: "match-card" },
+      confetti,
+      h("span", { class: "match-glyph", "aria-hidden": "true", text: "💘" }),
+      h("span", { class: "match-text" }, h("strong", { text: "It's a match!" }), " ", h("span", { class: "block", text: `${everyone} want ${title}.` })),
+      close,
+    ),
+  );
+  const hide = () => {
+    clearTimeout(closeTimer);
+    if (host.matches(":popover-open")) host.hidePopover();
+  };
+  close.addEventListener("click", hide);
+  if (host.matches(":popover-open")) host.hidePopover();
+  host.showPopover();
+  clearTimeout(closeTimer);
+  closeTimer = setTimeout(hide, CELEBRATE_SECONDS * 1000);
+  announce(text, { urgent: true });
+  return true;
+}
