@@ -167,14 +167,13 @@ def _candidates(
 ) -> list[algorithms.Candidate]:
     attendees = set(tonight.attendee_ids)
     names = {member.user_id: member.name for member in tonight.members}
-    ups: dict[str, int] = {}
-    downs: dict[str, int] = {}
-    votes = Vote.objects.filter(room=tonight.room, user_id__in=attendees).values_list(
-        "item_id", "value"
-    )
-    for item_id, value in votes:
-        tally = ups if value == VoteValue.UP else downs
-        tally[item_id] = tally.get(item_id, 0) + 1
+    if attendees == set(names):
+        # Everyone present is in, and a member who leaves takes their votes back: the item's
+        # own counts are the attendees' votes.
+        ups = {item.pk: item.upvotes for item in items}
+        downs = {item.pk: item.downvotes for item in items}
+    else:
+        ups, downs = _attendee_votes(tonight.room, attendees)
     vetoed_by = tonight.vetoed_by()
     public = tonight.room.vetoes_public
 
@@ -207,6 +206,17 @@ def _candidates(
         )
         for item in items
     ]
+
+
+def _attendee_votes(room: Room, attendees: set[str]) -> tuple[dict[str, int], dict[str, int]]:
+    """Up and down votes per item, of tonight's attendees only."""
+    ups: dict[str, int] = {}
+    downs: dict[str, int] = {}
+    votes = Vote.objects.filter(room=room, user_id__in=attendees).values_list("item_id", "value")
+    for item_id, value in votes:
+        tally = ups if value == VoteValue.UP else downs
+        tally[item_id] = tally.get(item_id, 0) + 1
+    return ups, downs
 
 
 def _turned_down(evening: Evening | None) -> set[str]:
