@@ -256,7 +256,11 @@ def weighted_random(
     chance = entries[index]["chance"]
     reason = {
         "rule": WEIGHTED_RULE,
-        "summary": f"{chosen.title} won the weighted draw with {_chance_words(chance)}.",
+        "summary": (
+            f"{chosen.title} won the weighted draw with {_chance_words(chance)}."
+            if len(ordered) > 1
+            else f"{chosen.title} was the only film that could be picked."
+        ),
         "seed": seed,
         "point": point,
         "total_weight": total,

@@ -229,6 +229,10 @@ class TestWeightedRandom:
         summary = weighted_random(field, seed, RULES, 1).reason["summary"]
         assert summary == "Film 1 won the weighted draw with a less than 0.1% chance."
 
+    def test_a_lone_candidate_is_said_to_be_the_only_one(self) -> None:
+        choice = weighted_random([film(5, up=3)], 7, RULES, 3)
+        assert choice.reason["summary"] == "Film 5 was the only film that could be picked."
+
     def test_winner_is_the_first_whose_running_weight_exceeds_the_point(self) -> None:
         for seed in range(200):
             choice = weighted_random(TONIGHT, seed, RULES, 3)
