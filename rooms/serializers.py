@@ -252,6 +252,10 @@ class RoomUpdateSerializer(StrictSerializer):
     status = StrictChoiceField(choices=RoomStatus.choices, required=False)
 
 
+class HandOverSerializer(StrictSerializer):
+    user_id = UserIdField(help_text="The present member who becomes the host.")
+
+
 class JoinSerializer(MemberInSerializer):
     avatar = EmojiField(
         max_length=AVATAR_MAX,

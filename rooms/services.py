@@ -52,7 +52,11 @@ SCREENS_FULL = (
 )
 MEMBER_NOT_FOUND = "No member with this user_id in this room."
 HOST_ONLY = "Only the room's host can do this."
-HOST_CANNOT_LEAVE = "The host cannot leave the room; delete the room instead."
+HOST_CANNOT_LEAVE = (
+    "The host cannot leave the room: hand it over to another member first, or delete the room."
+)
+HAND_OVER_TO_SELF = "You are the host already: choose another member."
+HAND_OVER_NOT_JOINED = "{name} has not joined yet: hand the room to someone who is in it."
 REMOVE_OTHERS_HOST_ONLY = "Only the host can remove other members."
 ROOM_FULL = "This room has its most members ({limit}); nobody else can join or be listed."
 
@@ -452,6 +456,33 @@ def member_remove(*, room: Room, by: Member | None, user_id: str) -> None:
             if successor:
                 Member.objects.filter(pk=successor.pk).update(is_host=True)
         _member_event(room, "removed", member)
+
+
+@retry_on_conflict
+def room_hand_over(*, room: Room, by: Member | None, user_id: str) -> Member:
+    """Make another present member the host; the former host becomes a member like the others
+    (and may then leave). Only someone who has joined can host: a listed place nobody claimed
+    could not run the room. Returns the new host."""
+    _require_host(room, by)
+    successor = member_get(room, user_id)
+    if by is not None and successor.pk == by.pk:
+        raise Conflict(HAND_OVER_TO_SELF, code="already_host")
+    if not successor.claimed:
+        raise Conflict(HAND_OVER_NOT_JOINED.format(name=successor.name), code="not_joined")
+    with atomic():
+        member_require_present(by)
+        # Read again inside the transaction: two hand-overs sent at once by the same host (or a
+        # removal of the successor) end with one host. The event below writes the room's row,
+        # so SQLite runs such writes one after the other and MongoDB aborts and retries one.
+        if by is not None and not Member.objects.filter(pk=by.pk, is_host=True).exists():
+            raise Forbidden(HOST_ONLY)
+        if not Member.objects.filter(pk=successor.pk).exists():
+            raise NotFound(MEMBER_NOT_FOUND)
+        Member.objects.filter(room=room, is_host=True).update(is_host=False)
+        Member.objects.filter(pk=successor.pk).update(is_host=True)
+        successor.is_host = True
+        _member_event(room, "host_changed", successor)
+    return successor
 
 
 def _member_event(room: Room, action: str, member: Member) -> None:

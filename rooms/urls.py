@@ -10,6 +10,7 @@ urlpatterns = [
     path("rooms/<str:code>/join", views.RoomJoinView.as_view(), name="join"),
     path("rooms/<str:code>/screen", views.RoomScreenView.as_view(), name="screen"),
     path("rooms/<str:room_id>", views.RoomDetailView.as_view(), name="detail"),
+    path("rooms/<str:room_id>/host", views.RoomHostView.as_view(), name="host"),
     path("rooms/<str:room_id>/members", views.MemberCollectionView.as_view(), name="members"),
     path(
         "rooms/<str:room_id>/members/<str:user_id>",

@@ -12,6 +12,7 @@ from rooms.auth import (
     require_reader,
 )
 from rooms.serializers import (
+    HandOverSerializer,
     JoinSerializer,
     MemberInSerializer,
     MemberSerializer,
@@ -345,7 +346,14 @@ class MemberDetailView(APIView):
         description="The member's token stops working and their votes are withdrawn.",
         responses=responses(
             {204: None},
-            (409, error("The host cannot leave.", "host_cannot_leave", services.HOST_CANNOT_LEAVE)),
+            (
+                409,
+                error(
+                    "The host cannot leave before handing the room over.",
+                    "host_cannot_leave",
+                    services.HOST_CANNOT_LEAVE,
+                ),
+            ),
         ),
         tags=["rooms"],
     )
@@ -354,6 +362,53 @@ class MemberDetailView(APIView):
         member = require_member(request, room)
         services.member_remove(room=room, by=member, user_id=user_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class RoomHostView(APIView):
+    @extend_schema(
+        operation_id="rooms_hand_over",
+        summary="Hand the room over to another member (host only)",
+        description=(
+            "The member named by `user_id`, who must have joined, becomes the host; the former "
+            "host becomes a member like the others, who may then leave. Everyone gets a "
+            "`member_update` event with `action` `host_changed`. The answer is the room."
+        ),
+        request=HandOverSerializer,
+        examples=[OpenApiExample("To Bob", request_only=True, value={"user_id": "bob"})],
+        responses=responses(
+            {200: RoomSerializer},
+            (
+                409,
+                OpenApiResponse(
+                    ErrorSerializer,
+                    description=(
+                        "The member is the host already (`already_host`) or has not joined "
+                        "yet (`not_joined`)."
+                    ),
+                    examples=[
+                        OpenApiExample(
+                            "already_host",
+                            value={"error": "already_host", "detail": services.HAND_OVER_TO_SELF},
+                        ),
+                        OpenApiExample(
+                            "not_joined",
+                            value={
+                                "error": "not_joined",
+                                "detail": services.HAND_OVER_NOT_JOINED.format(name="Carol"),
+                            },
+                        ),
+                    ],
+                ),
+            ),
+        ),
+        tags=["rooms"],
+    )
+    def post(self, request: Request, room_id: str) -> Response:
+        room = services.room_get(room_id)
+        member = require_member(request, room)
+        data = parse(HandOverSerializer, request.data)
+        services.room_hand_over(room=room, by=member, user_id=data["user_id"])
+        return Response(RoomSerializer(services.room_get(room_id)).data)
 
 
 class MemberTokenView(APIView):

@@ -98,6 +98,7 @@ CASES = [
     Case("member_add", "post", r("/members"), lambda w: {"user_id": "carol", "name": "Carol"},
          host=201, member=201),
     Case("member_remove", "delete", r("/members/bob"), host=204, member=204),
+    Case("room_hand_over", "post", r("/host"), lambda w: {"user_id": "bob"}, member=403),
     Case("round_get", "get", r("/round")),
     Case("round_start", "post", r("/round"), lambda w: {"duration_seconds": 120},
          host=201, member=201),

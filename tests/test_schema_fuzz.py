@@ -10,11 +10,12 @@ How the run is set up, and why:
 - Every request carries the host's token of room A as `Authorization: Bearer`, and half of the
   path parameters come from a dictionary of real ids (rooms, items, history entries, picks,
   screens, user ids, the join code), so operations reach their real work and not only their 404.
-- Three operations would end the run's own room or token, so each gets a room of its own (its
+- Four operations would end the run's own room or token, so each gets a room of its own (its
   host's token, its id): `rooms_destroy` (deletes the room), `rooms_members_sign_out_others`
-  (revokes the token it is sent with) and `rooms_update` (may close the room, after which every
-  write is refused). After their first success their later valid requests are answered 401 (a
-  deleted room's or revoked token) or 409: for these three only, those count as refusals the
+  (revokes the token it is sent with), `rooms_update` (may close the room, after which every
+  write is refused) and `rooms_hand_over` (the token's member is no longer the host, and may
+  then leave). After their first success their later valid requests are answered 401 (a
+  deleted room's or revoked token) or 409: for these four only, those count as refusals the
   state makes.
 - The event streams never end by themselves: schemathesis reads at most `max-stream-events`
   events of a stream, and a stream's request times out after 1 s (other requests after 10 s,
@@ -55,7 +56,7 @@ STATE_REFUSALS = [200, 201, 204, 403, 404, 409]
 # Operations whose input has rules between its values or with the clock (see above).
 BEYOND_SCHEMA = ("rooms_create", "tonight_update")
 # Operations that end their own room or token: each gets a room of its own (see above).
-OWN_ROOM = ("rooms_destroy", "rooms_members_sign_out_others", "rooms_update")
+OWN_ROOM = ("rooms_destroy", "rooms_members_sign_out_others", "rooms_update", "rooms_hand_over")
 
 
 def bearer(token: str) -> dict[str, str]:
