@@ -9,7 +9,6 @@ or a visit days later finds the member still in the room.
 
 import json
 import re
-import unicodedata
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -27,6 +26,7 @@ from rooms.tokens import Screen, cookie_name, reader_from_token
 from watchqueue_site.db import is_id
 from watchqueue_site.errors import NotFound, RateLimited
 from web import assets
+from web.avatars import AVATAR_CHOICES, AVATARS, image_urls
 from web.invite import invites
 
 # Posters come from TMDB's image servers (or a mirror on the LAN), so images may come from
@@ -67,13 +67,6 @@ MODES = [
         "label": "Consensus",
         "description": "A film everyone in tonight voted up; failing that, one most of you want.",
     },
-]
-AVATARS = [
-    "🦊", "🐻", "🐼", "🐨", "🐯", "🦁", "🐸", "🐵", "🐙", "🦄", "🐧", "🦉",
-    "🐢", "🦖", "🐳", "🦋", "🍿", "🎬", "🌮", "🍕", "🎸", "🚀", "🌈", "👾",
-]  # fmt: skip
-AVATAR_CHOICES = [
-    {"emoji": emoji, "name": unicodedata.name(emoji, "avatar").capitalize()} for emoji in AVATARS
 ]
 DURATIONS = [
     {"seconds": 30, "label": "30 seconds"},
@@ -127,6 +120,7 @@ def _config(room: Room, reader: Member | Screen, token: str) -> dict:
         "tmdb": bool(settings.TMDB_API_KEY),
         "modes": MODES,
         "durations": DURATIONS,
+        "avatars": image_urls(),
     }
 
 

@@ -1,7 +1,12 @@
 from django import template
 from django.templatetags.static import static
+from django.utils.html import format_html
 
+from web import avatars
 from web.assets import version
+
+# The colours an initial may stand on: `.avatar.hue-0` to `.hue-11` in app.css.
+HUES = 12
 
 register = template.Library()
 
@@ -10,3 +15,31 @@ register = template.Library()
 def asset(path: str) -> str:
     """A static file's URL with the assets' version, so it can be cached for good."""
     return f"{static(path)}?v={version()}"
+
+
+@register.simple_tag
+def avatar(member: object, size: str = "") -> str:
+    """A member's avatar as the pages draw it (see `web.avatars`): the app's own image of an
+    offered emoji, or a coloured initial. Decorative: the member's name is always beside it."""
+    emoji = getattr(member, "avatar", "") or ""
+    classes = "avatar small" if size == "small" else "avatar"
+    url = avatars.image_url(emoji)
+    if url:
+        return format_html(
+            '<span class="{}" aria-hidden="true"><img class="avatar-img" src="{}" alt=""></span>',
+            classes,
+            url,
+        )
+    name = getattr(member, "name", "") or ""
+    return format_html(
+        '<span class="{} initials hue-{}" aria-hidden="true">{}</span>',
+        classes,
+        avatars.hue(name) % HUES,
+        avatars.initial(name),
+    )
+
+
+@register.simple_tag
+def avatar_image(emoji: str) -> str:
+    """An offered avatar's image, for the picker."""
+    return format_html('<img class="avatar-img" src="{}" alt="">', avatars.image_url(emoji) or "")
