@@ -429,8 +429,8 @@ def host_and_bob(site, browser):
 def test_a_member_removed_by_the_host_is_told_and_forgotten(host_and_bob):
     room, host, bob, bob_ctx = host_and_bob
     host.locator("#room-menu-button").click()
-    host.once("dialog", lambda dialog: dialog.accept())
     host.get_by_role("button", name="Remove Bob").click()
+    host.locator(".confirm-dialog").get_by_role("button", name="Remove Bob").click()
     expect(bob.locator("#room-banner")).to_contain_text("You were removed from this room.")
     bob.reload()
     expect(bob.get_by_role("heading", name="Not in this room")).to_be_visible()
@@ -445,7 +445,6 @@ def test_the_hosts_settings_reach_everyone_and_close_the_room(host_and_bob):
     host.get_by_role("button", name="Save settings").click()
     expect(bob.locator("#room-name")).to_have_text("Saturday")
     expect(bob.locator("#pick-mode")).to_have_value("round_robin")
-    host.once("dialog", lambda dialog: dialog.accept())
     host.get_by_role("button", name="Close the room").click()
     expect(bob.locator("#room-banner")).to_contain_text("This room is closed")
     expect(bob.locator("#pick-button")).to_be_disabled()

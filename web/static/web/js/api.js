@@ -20,7 +20,8 @@ export function useToken(value) {
   token = value;
 }
 
-export async function api(method, path, body, { signal } = {}) {
+// `keepalive` lets a request outlive the page (one sent as the page is left).
+export async function api(method, path, body, { signal, keepalive = false } = {}) {
   const headers = { Accept: "application/json" };
   if (token) headers.Authorization = `Bearer ${token}`;
   if (body !== undefined) headers["Content-Type"] = "application/json";
@@ -33,6 +34,7 @@ export async function api(method, path, body, { signal } = {}) {
       cache: "no-store",
       credentials: "omit",
       signal,
+      keepalive,
     });
   } catch (error) {
     if (error.name === "AbortError") throw error;

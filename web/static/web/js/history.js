@@ -4,7 +4,7 @@ import { api, useToken } from "./api.js";
 import { Live, showStatus } from "./live.js";
 import { modeName } from "./reveal.js";
 import { RoomState } from "./store.js";
-import { $, announce, avatar, config, h, poster, relativeDay, showError, toast } from "./ui.js";
+import { $, announce, avatar, config, h, poster, relativeDay, showError, stars, toast } from "./ui.js";
 
 const PAGE = 20;
 const cfg = config();
@@ -13,16 +13,6 @@ const state = new RoomState();
 const me = cfg.you ? cfg.you.user_id : null;
 const entries = new Map(); // id -> { entry, element, refs }
 let loaded = 0;
-
-function stars(value, label) {
-  const full = Math.round(value);
-  return h(
-    "span",
-    { class: "stars", role: "img", "aria-label": label },
-    h("span", { "aria-hidden": "true", text: "★".repeat(full) }),
-    h("span", { class: "off", "aria-hidden": "true", text: "★".repeat(5 - full) }),
-  );
-}
 
 function howChosen(entry) {
   if (!entry.selection) return "Chosen by hand";
@@ -112,7 +102,7 @@ function update(entry) {
   refs.meta.textContent = `Watched ${relativeDay(entry.watched_at)} · ${howChosen(entry)} · added by ${added}`;
   refs.average.replaceChildren(
     entry.rating_count
-      ? h("span", {}, stars(entry.average_rating, `${entry.average_rating} out of 5`), ` ${entry.average_rating} from ${entry.rating_count} rating${entry.rating_count > 1 ? "s" : ""}`)
+      ? h("span", {}, stars(entry.average_rating, `Average ${entry.average_rating} out of 5 stars`), ` ${entry.average_rating} from ${entry.rating_count} rating${entry.rating_count > 1 ? "s" : ""}`)
       : h("span", { class: "muted", text: "Nobody has rated it yet." }),
   );
   refs.ratings.replaceChildren(
@@ -122,7 +112,7 @@ function update(entry) {
         "li",
         {},
         avatar(member),
-        h("span", {}, h("strong", { text: rating.user_id === me ? "You" : member.name }), " ", stars(rating.rating, `${rating.rating} out of 5`)),
+        h("span", {}, h("strong", { text: rating.user_id === me ? "You" : member.name }), " ", stars(rating.rating, `${rating.rating} out of 5 stars`)),
         rating.note ? h("span", { class: "note", text: rating.note }) : "",
       );
     }),
@@ -307,10 +297,14 @@ const live = new Live({
       $("#room-name").textContent = state.room.name;
     } else if (change.kind === "gone") {
       live.stop();
+      showStatus(state.gone);
       toast(state.gone === "deleted" ? "This room was deleted." : "You were removed from this room.", { kind: "error", seconds: 0 });
     }
   },
   onStatus: showStatus,
-  onGone: () => toast("You are no longer in this room.", { kind: "error", seconds: 0 }),
+  onGone: (error) => {
+    showStatus(error.status === 404 || error.code === "room_deleted" ? "deleted" : "removed");
+    toast("You are no longer in this room.", { kind: "error", seconds: 0 });
+  },
 });
 live.start();

@@ -39,6 +39,12 @@ if (form) {
       location.assign(`/r/${joined.room.id}`);
     } catch (error) {
       showFieldErrors(form, errorBox, error, { name: "your-name" });
+      if (error.code === "name_taken") {
+        // Names tell people apart in the room: say which one, at the field that has it.
+        errorBox.textContent = `Someone in this room is already called ${body.name}: choose another name, or add an initial.`;
+        nameInput.setAttribute("aria-invalid", "true");
+        nameInput.focus();
+      }
       busy(form, false);
     }
   });

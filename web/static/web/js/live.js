@@ -4,6 +4,7 @@
 // reconnects by itself with growing pauses, refetching the snapshot first, so that the page is
 // right again however long it was away.
 import { api } from "./api.js";
+import { CONNECTION, dismissToasts } from "./ui.js";
 
 const PAUSES_MS = [500, 1000, 2000, 4000, 8000, 15000];
 const EVENT_TYPES = [
@@ -209,11 +210,21 @@ export class Live {
   }
 }
 
+// "removed" and "deleted" are final: the page no longer reconnects, so it does not say so.
 export function statusLabel(state) {
-  return { live: "Live", connecting: "Connecting…", offline: "Offline · reconnecting…", closed: "Room closed" }[state] || state;
+  return {
+    live: "Live",
+    connecting: "Connecting…",
+    offline: "Offline · reconnecting…",
+    closed: "Room closed",
+    removed: "Removed from the room",
+    deleted: "Room deleted",
+  }[state] || state;
 }
 
 export function showStatus(state) {
+  // Back live: what the drop made fail has been put right by the refetch.
+  if (state === "live") dismissToasts(CONNECTION);
   const element = document.getElementById("conn");
   if (!element) return;
   element.dataset.state = state;

@@ -1,7 +1,9 @@
-// The room's menu: who is in the room, and for the host its settings, removing a member,
-// closing, reopening and deleting it; for everyone else, leaving it.
+// The room's menu: who is in the room, listing a friend who has not joined yet, and for the
+// host its settings, handing the room over, removing a member, closing, reopening and
+// deleting it; for everyone else (the host too, once they have handed the room over), leaving.
+// What cannot be undone asks first, in the page; closing can be undone from its message.
 import { api } from "./api.js";
-import { $, avatar, confirmAction, h, showError, toast } from "./ui.js";
+import { $, avatar, confirmAction, dismissToasts, h, showError, toast } from "./ui.js";
 
 export class RoomDialog {
   constructor({ state, cfg, me, onLeft, onReopened = () => {} }) {
@@ -21,6 +23,46 @@ export class RoomDialog {
     $("#close-button").addEventListener("click", () => this.setStatus("closed"));
     $("#reopen-button").addEventListener("click", () => this.setStatus("open"));
     $("#delete-button").addEventListener("click", () => this.remove());
+    this.leaveHint = h("p", { class: "hint leave-hint", id: "leave-hint", hidden: true, text: "To leave, hand the room over first: “Make host”, beside a member’s name." });
+    $("#leave-button").after(this.leaveHint);
+    this.buildListing();
+  }
+
+  // Listing a friend who has not joined yet: they claim the place by joining with the code.
+  buildListing() {
+    const input = h("input", { id: "member-name", name: "name", maxlength: 50, autocomplete: "off", enterkeyhint: "done", "aria-describedby": "member-add-error" });
+    this.listingError = h("p", { class: "field-error", id: "member-add-error", role: "alert", hidden: true });
+    this.listing = h(
+      "form",
+      { class: "member-listing", id: "member-add-form", novalidate: true },
+      h("label", { for: "member-name", text: "List a friend who joins later" }),
+      h("div", { class: "member-add" }, input, h("button", { class: "button", type: "submit", text: "List" })),
+      this.listingError,
+    );
+    this.listing.addEventListener("submit", (event) => this.list(event, input));
+    $("#member-list").after(this.listing);
+  }
+
+  async list(event, input) {
+    event.preventDefault();
+    const name = input.value.trim();
+    const fail = (text) => {
+      this.listingError.textContent = text;
+      this.listingError.hidden = false;
+      input.setAttribute("aria-invalid", "true");
+      input.focus();
+    };
+    if (!name) return fail("Type the name your friend goes by.");
+    try {
+      await api("POST", `/rooms/${this.cfg.room_id}/members`, { name });
+      input.value = "";
+      input.removeAttribute("aria-invalid");
+      this.listingError.hidden = true;
+      toast(`${name} is listed: they pick their name when they join with the code.`);
+    } catch (error) {
+      fail(error.code === "name_taken" ? `Someone in this room is already called ${name}: list your friend by another name.` : error.detail);
+    }
+    return undefined;
   }
 
   render() {
@@ -31,22 +73,39 @@ export class RoomDialog {
     $("#close-button").hidden = !host || !state.isOpen();
     $("#reopen-button").hidden = !host || state.isOpen();
     $("#leave-button").hidden = host;
+    this.leaveHint.hidden = !host;
+    this.listing.hidden = !state.isOpen();
     const online = new Set(state.presence.map((user) => user.user_id));
     // Rebuilt only when who is in the room, or here, changes: a vote must not take the focus
     // from a "Remove" button.
     const key = JSON.stringify([host, state.room.members, [...online]]);
     if (key === this.key) return;
     this.key = key;
+    const focused = document.activeElement && this.dialog.contains(document.activeElement) ? document.activeElement.getAttribute("aria-label") : null;
     $("#member-list").replaceChildren(
       ...state.room.members.map((member) => {
         const status = [member.is_host ? "host" : null, online.has(member.user_id) ? "here now" : null, member.claimed ? null : "not joined yet"].filter(Boolean).join(", ");
-        const remove =
-          host && member.user_id !== this.me
-            ? h("button", { class: "button small danger", type: "button", text: "Remove", "aria-label": `Remove ${member.name}`, onclick: () => this.removeMember(member) })
-            : "";
-        return h("li", {}, avatar(member), h("span", { class: "grow" }, h("strong", { text: member.user_id === this.me ? `${member.name} (you)` : member.name }), status ? h("span", { class: "muted block", text: status }) : ""), remove);
+        const actions = [];
+        if (host && member.user_id !== this.me) {
+          if (member.claimed) {
+            actions.push(h("button", { class: "button small", type: "button", text: "Make host", "aria-label": `Make ${member.name} the host`, onclick: () => this.handOver(member) }));
+          }
+          actions.push(h("button", { class: "button small danger", type: "button", text: "Remove", "aria-label": `Remove ${member.name}`, onclick: () => this.removeMember(member) }));
+        }
+        return h(
+          "li",
+          {},
+          avatar(member),
+          h("span", { class: "grow" }, h("strong", { text: member.user_id === this.me ? `${member.name} (you)` : member.name }), status ? h("span", { class: "muted block", text: status }) : ""),
+          actions.length ? h("span", { class: "member-actions" }, actions) : "",
+        );
       }),
     );
+    // The rebuilt list's button of the same name keeps the focus.
+    if (focused) {
+      const again = [...$("#member-list").querySelectorAll("button")].find((button) => button.getAttribute("aria-label") === focused);
+      if (again) again.focus();
+    }
   }
 
   fillSettings() {
@@ -90,8 +149,27 @@ export class RoomDialog {
     }
   }
 
+  async handOver(member) {
+    const sure = await confirmAction(`${member.name} will run the room: its settings, its members, closing and deleting it. You become a member like the others, and can then leave.`, {
+      title: `Make ${member.name} the host?`,
+      confirm: `Make ${member.name} the host`,
+      danger: false,
+    });
+    if (!sure) return;
+    try {
+      await api("POST", `/rooms/${this.cfg.room_id}/host`, { user_id: member.user_id });
+      toast(`${member.name} is the host now.`);
+    } catch (error) {
+      showError(error);
+    }
+  }
+
   async removeMember(member) {
-    if (!confirmAction(`Remove ${member.name} from the room? Their votes are withdrawn.`)) return;
+    const sure = await confirmAction(`${member.name} leaves the room and their votes are withdrawn. They can join again with the code, as someone new.`, {
+      title: `Remove ${member.name}?`,
+      confirm: `Remove ${member.name}`,
+    });
+    if (!sure) return;
     try {
       await api("DELETE", `/rooms/${this.cfg.room_id}/members/${encodeURIComponent(member.user_id)}`);
       toast(`${member.name} was removed.`);
@@ -100,19 +178,29 @@ export class RoomDialog {
     }
   }
 
+  // Closing is undone by reopening, so it happens at once, with an "Undo" for a few seconds.
   async setStatus(status) {
-    if (status === "closed" && !confirmAction("Close the room? Nobody can add, vote or pick until you reopen it.")) return;
     try {
       await api("PATCH", `/rooms/${this.cfg.room_id}`, { status });
       this.dialog.close();
-      if (status === "open") this.onReopened();
+      dismissToasts("room-status");
+      if (status === "open") {
+        this.onReopened();
+      } else {
+        toast("The room is closed: nobody can add, vote or pick until you reopen it.", {
+          key: "room-status",
+          seconds: 8,
+          action: { label: "Undo", run: () => this.setStatus("open") },
+        });
+      }
     } catch (error) {
-      showError(error);
+      showError(error, { key: "room-status" });
     }
   }
 
   async remove() {
-    if (!confirmAction("Delete the room, its queue and its history for everyone? This cannot be undone.")) return;
+    const sure = await confirmAction("Its queue, its votes and its history go, for everyone. This cannot be undone.", { title: "Delete the room?", confirm: "Delete the room" });
+    if (!sure) return;
     try {
       await api("DELETE", `/rooms/${this.cfg.room_id}`);
       this.onLeft();
@@ -122,7 +210,8 @@ export class RoomDialog {
   }
 
   async leave() {
-    if (!confirmAction("Leave the room? Your votes are withdrawn.")) return;
+    const sure = await confirmAction("Your votes are withdrawn. You can join again with the code, as someone new.", { title: "Leave the room?", confirm: "Leave the room" });
+    if (!sure) return;
     try {
       await api("DELETE", `/rooms/${this.cfg.room_id}/members/${encodeURIComponent(this.me)}`);
       this.onLeft();

@@ -9,11 +9,12 @@ import { Live, showStatus } from "./live.js";
 import { QueueView } from "./queue-view.js";
 import { PickCard } from "./pick-card.js";
 import { modeName } from "./reveal.js";
+import { Removals } from "./removal.js";
 import { RoomDialog } from "./room-dialog.js";
 import { RoomState } from "./store.js";
 import { celebrateMatch } from "./tonight.js";
 import { TonightPanel } from "./tonight-panel.js";
-import { $, announce, avatar, clock, config, h, itemFacts, poster, showError, toast, wireInvite } from "./ui.js";
+import { $, CONNECTION, announce, avatar, clock, config, dismissToasts, h, itemFacts, poster, showError, toast, wireInvite } from "./ui.js";
 
 const cfg = config();
 useToken(cfg.token);
@@ -22,15 +23,17 @@ state.you = cfg.you;
 const me = cfg.you.user_id;
 const nameOf = (userId) => (userId === me ? "you" : state.member(userId).name);
 
-// Acting. Each action says in words what went wrong, if anything did.
+// Acting. Each action says in words what went wrong, if anything did; an action with a `key`
+// takes its failure's message away once it works.
 
-async function act(run, { success = null } = {}) {
+async function act(run, { success = null, key = null } = {}) {
   try {
     const result = await run();
+    if (key) dismissToasts(key);
     if (success) toast(success);
     return result;
   } catch (error) {
-    showError(error);
+    showError(error, { key });
     throw error;
   }
 }
@@ -62,9 +65,10 @@ async function vote(item, kind) {
     } else {
       await api("DELETE", `/votes/${item.id}/${encodeURIComponent(me)}`);
     }
+    dismissToasts(`vote:${item.id}`);
   } catch (error) {
     setMine(before);
-    showError(error);
+    showError(error, { key: `vote:${item.id}` });
     // Undo by reading the true counts: others' votes may have moved them in the meantime.
     try {
       const counts = await api("GET", `/votes/item/${item.id}/counts`);
@@ -83,15 +87,16 @@ async function addItem(fields) {
     const item = await api("POST", "/queue", { room_id: cfg.room_id, ...fields });
     // Shown at once; but its events may have come first, and they are newer than this answer.
     state.learn(item);
+    dismissToasts("add");
     render();
     announce(`Added ${item.title}.`);
   } catch (error) {
     if (error.code === "duplicate_item" && error.body.existing_item) {
       const existing = error.body.existing_item;
-      toast(`${existing.title} is already in the queue, added by ${nameOf(existing.added_by)}.`, { kind: "error" });
+      toast(`${existing.title} is already in the queue, added by ${nameOf(existing.added_by)}.`, { kind: "error", key: "add" });
       queueView.flash(existing.id);
     } else {
-      showError(error);
+      showError(error, { key: "add" });
     }
     throw error;
   }
@@ -100,20 +105,21 @@ async function addItem(fields) {
 function itemMenu(item) {
   const entries = [];
   if (!state.isOpen()) return entries;
-  entries.push({ label: "Watch it now", run: () => act(() => api("POST", `/queue/${item.id}/watch`)) });
+  entries.push({ label: "Watch it now", run: () => act(() => api("POST", `/queue/${item.id}/watch`), { key: `item:${item.id}` }) });
   entries.push({ label: "Mark as watched", run: () => markWatched(item) });
   if (cfg.tmdb) {
     entries.push({ label: "Fetch details from TMDB", run: () => act(() => api("POST", `/queue/${item.id}/enrich`), { success: "Details are being fetched." }) });
   }
   if (item.added_by === me || state.isHost()) {
     entries.push({ label: "Edit title or year", run: () => editDialog.open(state.items.get(item.id)) });
-    entries.push({ label: "Remove from the queue", danger: true, run: () => act(() => api("DELETE", `/queue/${item.id}`), { success: `Removed ${item.title}.` }) });
+    entries.push({ label: "Remove from the queue", danger: true, run: () => removals.remove(state.items.get(item.id)) });
   }
   return entries;
 }
 
-function markWatched(item) {
-  return act(() => api("POST", `/queue/${item.id}/watched`), { success: `${item.title} is in the history now: rate it there.` });
+async function markWatched(item) {
+  await act(() => api("POST", `/queue/${item.id}/watched`), { key: `item:${item.id}` });
+  toast(`${item.title} is in the history now:`, { link: { href: `/r/${cfg.room_id}/history`, label: "rate it there" }, seconds: 10 });
 }
 
 // Tonight: seen marks and vetoes, each shown at once from the server's answer.
@@ -159,6 +165,7 @@ const pickCard = new PickCard({
 const addForm = new AddForm($("#add-form"), { tmdb: cfg.tmdb, add: addItem });
 const dialog = new RoomDialog({ state, cfg, me, onLeft: leave, onReopened: () => live.resume() });
 const editDialog = new EditDialog();
+const removals = new Removals({ state, render: () => render(), onRestored: (id) => queueView.flash(id) });
 
 // Rendering.
 
@@ -294,6 +301,7 @@ const loadPreview = () => fetchInto("preview", `/queue/room/${cfg.room_id}/selec
 
 function onEvent(event) {
   const change = state.apply(event);
+  removals.follow(change);
   if (change.selection && state.preview) state.preview = { ...state.preview, standing: change.selection };
   render();
   if (PREVIEW_AFTER.has(change.kind)) later(loadPreview, "preview");
@@ -342,7 +350,7 @@ function gone(why) {
   forgetToken(cfg.room_id);
   live.stop();
   state.gone = why === "deleted" || why === "room_deleted" ? "deleted" : "removed";
-  showStatus("offline");
+  showStatus(state.gone);
   for (const open of document.querySelectorAll("dialog[open]")) open.close();
   render();
   for (const control of document.querySelectorAll("main button, main input, main select")) {
@@ -358,8 +366,8 @@ async function leave() {
 
 // Controls that are not per item.
 
-$("#round-start").addEventListener("click", () => act(() => api("POST", `/rooms/${cfg.room_id}/round`, {})));
-$("#round-end").addEventListener("click", () => act(() => api("POST", `/rooms/${cfg.room_id}/round/end`)));
+$("#round-start").addEventListener("click", () => act(() => api("POST", `/rooms/${cfg.room_id}/round`, {}), { key: "round" }));
+$("#round-end").addEventListener("click", () => act(() => api("POST", `/rooms/${cfg.room_id}/round/end`), { key: "round" }));
 
 const invite = $("#invite-dialog");
 wireInvite(invite);
@@ -369,12 +377,9 @@ if (new URLSearchParams(location.search).has("invite")) {
   invite.showModal();
 }
 
-let troubleShown = null;
-
+// Trouble reaching the room: one message, replaced rather than stacked, gone once it is live.
 function troubleOnce(error) {
-  if (troubleShown === error.detail) return;
-  troubleShown = error.detail;
-  showError(error);
+  showError(error, { key: CONNECTION });
 }
 
 const live = new Live({

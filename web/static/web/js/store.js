@@ -17,6 +17,8 @@ export class RoomState {
     this.clockOffsetMs = 0;
     this.gone = null;
     this.removed = new Set();
+    // Items this page is removing, with an undo still possible (removal.js): not shown.
+    this.hiding = new Set();
     // Tonight (`GET /api/rooms/{id}/tonight`) and what a pick would choose among now
     // (`GET …/select/preview`); both fetched besides the snapshot, and kept by events.
     this.tonight = null;
@@ -58,6 +60,8 @@ export class RoomState {
         this.room = { ...this.room, members: event.members, host: hostOf(event.members) };
         if (event.action === "removed") {
           this.room.former_members = [...(this.room.former_members || []), event.member];
+          // Gone from who is here at once, not when their closed connection is counted out.
+          this.presence = this.presence.filter((user) => user.user_id !== event.member.user_id);
         }
         if (this.you && event.member.user_id === this.you.user_id) {
           if (event.action === "removed") {
@@ -151,7 +155,7 @@ export class RoomState {
   }
 
   queued() {
-    return [...this.items.values()].filter((item) => item.status === "queued").sort(SCORE_ORDER);
+    return [...this.items.values()].filter((item) => item.status === "queued" && !this.hiding.has(item.id)).sort(SCORE_ORDER);
   }
 
   watching() {

@@ -89,7 +89,8 @@ export class TonightPanel {
   }
 
   async newEvening() {
-    if (!confirmAction("Start a new evening? Vetoes, who is in and matches start afresh; the constraints stay.")) return;
+    const sure = await confirmAction("Vetoes, who is in and matches start afresh; the constraints stay.", { title: "Start a new evening?", confirm: "Start a new evening", danger: false });
+    if (!sure) return;
     try {
       this.state.tonight = await api("POST", `/rooms/${this.cfg.room_id}/tonight/new`);
       toast("A new evening has started.");

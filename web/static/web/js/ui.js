@@ -53,17 +53,35 @@ export function announce(text, { urgent = false } = {}) {
 // The messages live in a popover, in the top layer, so that they show above (and stay usable
 // with) an open modal dialog.
 // A `key` names what a message is about: a newer one with the same key replaces it, and
-// dismissToasts(key) takes it away once it no longer holds.
-export function toast(text, { kind = "info", seconds = kind === "error" ? 0 : 4, key = null } = {}) {
+// dismissToasts(key) takes it away once it no longer holds (the connection is back, the action
+// that failed has since worked). An `action` ({label, run}) is a button in the message, such as
+// "Undo"; pressing it runs it and takes the message away.
+export function toast(text, { kind = "info", seconds = kind === "error" ? 0 : 4, key = null, action = null, link = null } = {}) {
   const host = document.getElementById("toasts");
-  if (!host) return;
+  if (!host) return null;
   if (key) dismissToasts(key);
   const close = h("button", { class: "icon-button", type: "button", "aria-label": "Dismiss", text: "✕" });
-  const note = h("div", { class: `toast ${kind}`, role: kind === "error" ? "alert" : "status", dataset: key ? { key } : undefined }, h("span", { text }), close);
+  const body = h("span", { class: "toast-text", text });
+  if (link) body.append(" ", h("a", { href: link.href, text: link.label }));
+  const note = h("div", { class: `toast ${kind}`, role: kind === "error" ? "alert" : "status", dataset: key ? { key } : undefined }, body);
   const remove = () => {
     note.remove();
     if (!host.children.length && host.hidePopover && host.matches(":popover-open")) host.hidePopover();
   };
+  if (action) {
+    note.append(
+      h("button", {
+        class: "button small toast-action",
+        type: "button",
+        text: action.label,
+        onclick: () => {
+          remove();
+          action.run();
+        },
+      }),
+    );
+  }
+  note.append(close);
   close.addEventListener("click", remove);
   host.append(note);
   while (host.children.length > 3) host.firstElementChild.remove();
@@ -73,6 +91,7 @@ export function toast(text, { kind = "info", seconds = kind === "error" ? 0 : 4,
     host.showPopover();
   }
   if (seconds) setTimeout(remove, seconds * 1000);
+  return { remove };
 }
 
 export function dismissToasts(key) {
@@ -82,22 +101,61 @@ export function dismissToasts(key) {
   if (!host.children.length && host.hidePopover && host.matches(":popover-open")) host.hidePopover();
 }
 
-export function showError(error) {
-  toast(error && error.detail ? error.detail : String(error), { kind: "error" });
+// What a lost connection's messages are keyed by: the page takes them away when it is live
+// again (live.js), whichever action or fetch met the drop.
+export const CONNECTION = "connection";
+
+// A failure, in the server's words. A failure to reach the server at all is about the
+// connection, not the action: it goes once the page is live again.
+export function showError(error, { key = null } = {}) {
+  const offline = Boolean(error && error.status === 0);
+  toast(error && error.detail ? error.detail : String(error), { kind: "error", key: offline ? CONNECTION : key });
 }
 
-// Avatars: the member's emoji, or their initials.
+// Avatars, drawn by the app and not by the device's emoji font (which a TV may not have): the
+// app's own image of an avatar it offers (their URLs come in the page's config), or else the
+// member's initials on a colour of their name's own. The same as the server's `{% avatar %}`.
+const HUES = 12;
+let avatarImages = null;
+
 export function avatar(member, { small = false } = {}) {
+  if (!avatarImages) avatarImages = config().avatars || {};
   const classes = ["avatar"];
   if (small) classes.push("small");
-  const emoji = member && member.avatar;
-  if (!emoji) classes.push("initials");
-  const text = emoji || initials(member ? member.name || member.user_id : "?");
-  return h("span", { class: classes.join(" "), "aria-hidden": "true", text });
+  const url = member && member.avatar ? avatarImages[member.avatar] : null;
+  if (url) return h("span", { class: classes.join(" "), "aria-hidden": "true" }, h("img", { class: "avatar-img", src: url, alt: "" }));
+  const name = member ? member.name || member.user_id || "" : "";
+  classes.push("initials", `hue-${hue(name) % HUES}`);
+  return h("span", { class: classes.join(" "), "aria-hidden": "true", text: initials(name) });
 }
 
 function initials(name) {
   return name.split(/\s+/).filter(Boolean).slice(0, 2).map((word) => [...word][0].toUpperCase()).join("") || "?";
+}
+
+// Stars for a rating or an average, to the nearest half: 4.5 is four and a half stars. Drawn
+// as shapes, so they look the same everywhere; what a screen reader reads is `label`.
+const STAR_PATH = "M12 2.5l2.9 6.1 6.6.8-4.9 4.6 1.3 6.6L12 17.3l-5.9 3.3 1.3-6.6-4.9-4.6 6.6-.8z";
+
+export function stars(value, label) {
+  const halves = Math.round(Math.max(0, Math.min(5, value)) * 2);
+  const element = h("span", { class: "stars", role: "img", "aria-label": label });
+  for (let star = 0; star < 5; star += 1) {
+    const filled = Math.max(0, Math.min(2, halves - star * 2));
+    const kind = ["empty", "half", "full"][filled];
+    element.append(h("span", { class: `star ${kind}`, "aria-hidden": "true" }, starShape("star-off"), h("span", { class: "star-fill" }, starShape("star-on"))));
+  }
+  return element;
+}
+
+function starShape(className) {
+  const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+  svg.setAttribute("viewBox", "0 0 24 24");
+  svg.setAttribute("class", className);
+  const path = document.createElementNS("http://www.w3.org/2000/svg", "path");
+  path.setAttribute("d", STAR_PATH);
+  svg.append(path);
+  return svg;
 }
 
 function hue(text) {
@@ -204,7 +262,100 @@ export function wireInvite(dialog) {
   }
 }
 
-// A confirmation in words, before anything that cannot be undone.
-export function confirmAction(text) {
-  return window.confirm(text);
+// A confirmation in words, in the page (not the browser's pop-up), before anything that cannot
+// be undone. Resolves to true when the person confirms; Escape or "Cancel" resolve to false.
+export function confirmAction(text, { confirm = "Yes", cancel = "Cancel", danger = true, title = null } = {}) {
+  const dialog = h("dialog", { class: "dialog confirm-dialog", role: "alertdialog", "aria-modal": "true" });
+  const heading = h("h2", { id: "confirm-title", text: title || confirm });
+  const message = h("p", { id: "confirm-text", text });
+  const yes = h("button", { class: `button ${danger ? "danger" : "primary"}`, type: "button", text: confirm });
+  const no = h("button", { class: "button", type: "button", text: cancel });
+  dialog.setAttribute("aria-labelledby", heading.id);
+  dialog.setAttribute("aria-describedby", message.id);
+  dialog.append(heading, message, h("div", { class: "confirm-actions" }, no, yes));
+  document.body.append(dialog);
+  return new Promise((resolve) => {
+    let answer = false;
+    yes.addEventListener("click", () => {
+      answer = true;
+      dialog.close();
+    });
+    no.addEventListener("click", () => dialog.close());
+    dialog.addEventListener("close", () => {
+      resolve(answer);
+      // After the focus went back (below, on the same event), so it is not lost with the dialog.
+      setTimeout(() => dialog.remove(), 0);
+    });
+    dialog.showModal();
+    // The safe answer has the focus, so a stray Enter cancels.
+    no.focus();
+  });
 }
+
+// Focus goes back to the control that opened a dialog when it closes, on every page and for
+// every dialog, whatever opened it. The opener is the element focus came from as it entered
+// the dialog (or, where a tap does not focus a button, the control last pressed). If that
+// control was redrawn meanwhile (a card's menu rebuilt after an edit), its successor is found
+// by its id, or by its place in the same card.
+const openers = new WeakMap();
+let pressed = null;
+
+function controlOf(target) {
+  return target instanceof Element ? target.closest("button, a[href], summary, input, select, textarea, [tabindex]") : null;
+}
+
+function locator(element) {
+  const card = element.closest("[data-id]");
+  const classes = [...element.classList].map((name) => `.${CSS.escape(name)}`).join("");
+  return {
+    element,
+    id: element.id || null,
+    scope: card && card !== element ? card.dataset.id : null,
+    selector: `${element.localName}${classes}`,
+    label: element.getAttribute("aria-label"),
+  };
+}
+
+function relocate(opener) {
+  const usable = (element) => element && element.isConnected && !element.disabled && element.getClientRects().length > 0;
+  if (usable(opener.element)) return opener.element;
+  if (opener.id && usable(document.getElementById(opener.id))) return document.getElementById(opener.id);
+  if (opener.scope) {
+    const card = document.querySelector(`[data-id="${CSS.escape(opener.scope)}"]`);
+    const candidates = card ? [...card.querySelectorAll(opener.selector)] : [];
+    return candidates.find((element) => usable(element) && element.getAttribute("aria-label") === opener.label) || candidates.find(usable) || null;
+  }
+  return null;
+}
+
+for (const type of ["pointerdown", "keydown"]) {
+  document.addEventListener(type, (event) => { pressed = controlOf(event.target); }, true);
+}
+
+document.addEventListener(
+  "focusin",
+  (event) => {
+    const dialog = event.target instanceof Element ? event.target.closest("dialog") : null;
+    if (!dialog || openers.has(dialog)) return;
+    const from = controlOf(event.relatedTarget) || pressed;
+    if (from && !dialog.contains(from)) openers.set(dialog, locator(from));
+  },
+  true,
+);
+
+document.addEventListener(
+  "close",
+  (event) => {
+    const dialog = event.target;
+    if (!(dialog instanceof HTMLDialogElement)) return;
+    const opener = openers.get(dialog);
+    openers.delete(dialog);
+    if (!opener) return;
+    // Unless the person (or the page) has put the focus somewhere on purpose since.
+    const active = document.activeElement;
+    if (active && active !== document.body && active !== opener.element && !dialog.contains(active)) return;
+    const target = relocate(opener);
+    if (target) target.focus();
+  },
+  true,
+);
