@@ -39,7 +39,9 @@ def test_the_home_page_lists_the_rooms_this_browser_is_in(room):
     client.cookies[cookie_name(other.room.pk)] = "forged"
     page = client.get("/").content.decode()
     assert "Friday Night Movies" in page
-    assert re.search(r"as\s+Bob", page)
+    # Bob chose no avatar: his initial, on a colour of his name's own, beside his name.
+    assert re.search(r'as\s+<span class="avatar small initials hue-\d+" aria-hidden="true">B</span>'
+                     r'\s+Bob', page)  # fmt: skip
     assert "Book club" not in page
 
 

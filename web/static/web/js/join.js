@@ -43,6 +43,7 @@ if (form) {
         // Names tell people apart in the room: say which one, at the field that has it.
         errorBox.textContent = `Someone in this room is already called ${body.name}: choose another name, or add an initial.`;
         nameInput.setAttribute("aria-invalid", "true");
+        nameInput.setAttribute("aria-describedby", "join-error");
         nameInput.focus();
       }
       busy(form, false);

@@ -139,10 +139,10 @@ const STAR_PATH = "M12 2.5l2.9 6.1 6.6.8-4.9 4.6 1.3 6.6L12 17.3l-5.9 3.3 1.3-6.
 
 export function stars(value, label) {
   const halves = Math.round(Math.max(0, Math.min(5, value)) * 2);
-  const element = h("span", { class: "stars", role: "img", "aria-label": label });
+  const element = h("span", { class: "stars star-row", role: "img", "aria-label": label });
   for (let star = 0; star < 5; star += 1) {
     const filled = Math.max(0, Math.min(2, halves - star * 2));
-    const kind = ["empty", "half", "full"][filled];
+    const kind = ["is-none", "is-half", "is-full"][filled];
     element.append(h("span", { class: `star ${kind}`, "aria-hidden": "true" }, starShape("star-off"), h("span", { class: "star-fill" }, starShape("star-on"))));
   }
   return element;
