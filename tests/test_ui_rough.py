@@ -280,7 +280,7 @@ def test_closing_the_room_can_be_undone_and_deleting_it_asks_in_the_page(site, b
     shoot(page, "delete-confirm", size)
     page.keyboard.press("Escape")
     expect(confirm).to_have_count(0)
-    assert page.evaluate("document.activeElement.id") == "delete-button"
+    expect(page.locator("#delete-button")).to_be_focused()
     assert call(site, tokens["alice"], "GET", f"/rooms/{room['id']}")["name"] == "Movie night"
     page.get_by_role("button", name="Delete the room").click()
     page.locator(".confirm-dialog").get_by_role("button", name="Delete the room").click()
@@ -299,15 +299,6 @@ def test_closing_the_room_can_be_undone_and_deleting_it_asks_in_the_page(site, b
 # 4. Focus comes back
 
 
-def focused(page) -> dict:
-    return page.evaluate(
-        """(() => {
-             const e = document.activeElement;
-             return { id: e.id, label: e.getAttribute('aria-label') || '', tag: e.localName };
-           })()"""
-    )
-
-
 def test_focus_goes_back_to_the_control_that_opened_each_dialog(site, browser, size):
     room, tokens = api_room(site, "alice", "bob")
     add(site, room, tokens["alice"], "Heat")
@@ -323,7 +314,7 @@ def test_focus_goes_back_to_the_control_that_opened_each_dialog(site, browser, s
         expect(page.locator(dialog)).to_be_visible()
         page.keyboard.press("Escape")
         expect(page.locator(dialog)).to_be_hidden()
-        assert focused(page)["id"] == opener[1:]
+        expect(page.locator(opener)).to_be_focused()
 
     # Edit, from a card's menu: the title changes, so the menu is drawn anew; its successor
     # has the focus.
@@ -333,7 +324,7 @@ def test_focus_goes_back_to_the_control_that_opened_each_dialog(site, browser, s
     page.locator("#edit-form").get_by_role("button", name="Save").click()
     expect(card(page, "Heat (director's cut)")).to_have_count(1)
     expect(page.locator("#edit-dialog")).to_be_hidden()
-    assert focused(page) == {"id": "", "label": "More for Heat (director's cut)", "tag": "summary"}
+    expect(page.get_by_label("More for Heat (director's cut)")).to_be_focused()
 
     # The reveal, opened by "Pick for us" and closed with its own button.
     page.locator("#pick-button").focus()
@@ -341,7 +332,7 @@ def test_focus_goes_back_to_the_control_that_opened_each_dialog(site, browser, s
     expect(page.locator("#reveal-title")).to_have_text("Heat (director's cut)", timeout=10_000)
     page.locator("#reveal-close").click()
     expect(page.locator("#reveal-dialog")).to_be_hidden()
-    assert focused(page)["id"] == "pick-button"
+    expect(page.locator("#pick-button")).to_be_focused()
 
     # Tonight's new evening asks in the page; cancelled, the focus is back on its button.
     page.locator("#tonight-details > summary").click()
@@ -351,7 +342,7 @@ def test_focus_goes_back_to_the_control_that_opened_each_dialog(site, browser, s
     shoot(page, "new-evening-confirm", size)
     page.locator(".confirm-dialog").get_by_role("button", name="Cancel").click()
     expect(page.locator(".confirm-dialog")).to_have_count(0)
-    assert focused(page)["id"] == "new-evening"
+    expect(page.locator("#new-evening")).to_be_focused()
     assert watch.clean() == []
     context.close()
 

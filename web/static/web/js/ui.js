@@ -356,6 +356,21 @@ document.addEventListener(
     if (active && active !== document.body && active !== opener.element && !dialog.contains(active)) return;
     const target = relocate(opener);
     if (target) target.focus();
+    keepFocus(opener);
   },
   true,
 );
+
+// What closed the dialog may redraw the opener just after (an edit's own event rebuilds the
+// card's menu): for a moment, focus that falls to the page follows the opener's successor.
+function keepFocus(opener) {
+  const watcher = new MutationObserver(() => {
+    if (document.activeElement && document.activeElement !== document.body) return;
+    const target = relocate(opener);
+    if (target) target.focus();
+  });
+  watcher.observe(document.body, { childList: true, subtree: true });
+  const stop = () => watcher.disconnect();
+  setTimeout(stop, 2000);
+  document.addEventListener("pointerdown", stop, { once: true, capture: true });
+}
