@@ -58,7 +58,7 @@ export function announce(text, { urgent = false } = {}) {
 // "Undo"; pressing it runs it and takes the message away.
 export function toast(text, { kind = "info", seconds = kind === "error" ? 0 : 4, key = null, action = null, link = null } = {}) {
   const host = document.getElementById("toasts");
-  if (!host) return null;
+  if (!host) return;
   if (key) dismissToasts(key);
   const close = h("button", { class: "icon-button", type: "button", "aria-label": "Dismiss", text: "✕" });
   const body = h("span", { class: "toast-text", text });
@@ -91,7 +91,6 @@ export function toast(text, { kind = "info", seconds = kind === "error" ? 0 : 4,
     host.showPopover();
   }
   if (seconds) setTimeout(remove, seconds * 1000);
-  return { remove };
 }
 
 export function dismissToasts(key) {
