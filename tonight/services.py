@@ -30,6 +30,7 @@ from queues.services import ITEM_NOT_FOUND
 from rooms.models import Member, Room
 from rooms.services import OTHER_ROOM, member_require_present, require_open
 from tonight.models import Attendance, Evening, Match, Media, SeenMark, Veto
+from tonight.serializers import EveningSerializer
 from voting.models import Vote, VoteValue
 from watchqueue_site.db import atomic, retry_on_conflict, unique_row
 from watchqueue_site.errors import Conflict, Forbidden, Invalid, NotFound
@@ -253,11 +254,8 @@ def tonight_payload(tonight: Tonight, viewer: Member | None = None) -> dict[str,
     viewer_id = viewer.user_id if viewer is not None else None
     attendees = set(tonight.attendee_ids)
     return {
-        "evening": (
-            {"id": evening.pk, "started_at": evening.started_at, "started_by": evening.started_by}
-            if evening
-            else None
-        ),
+        # Serialized here, so an event's times read exactly as the REST answer's do.
+        "evening": EveningSerializer(evening).data if evening else None,
         "constraints": constraints_payload(evening),
         "attendees": tonight.attendee_ids,
         "attendance": [
