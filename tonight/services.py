@@ -465,16 +465,14 @@ def veto_add(*, item_id: str, by: Member) -> Tonight:
         member_require_present(by)
         item = _item_in_room(item_id, by)
         room = item.room
-        evening = evening_for_write(room, by)
-        veto_spend(evening, item, by)
-        matches_refresh(room, evening, item_ids=[item.pk])
-        _evening_event(room)
+        veto_spend(evening_for_write(room, by), item, by)
     return tonight_load(room)
 
 
 def veto_spend(evening: Evening, item: QueueItem, by: Member) -> None:
     """Record `by`'s veto on `item` for `evening`, or refuse it (409) when they have none left
-    or vetoed it already; runs in the caller's atomic block (a turned-down pick spends one)."""
+    or vetoed it already, with the events it causes (the item may stop being a match); runs in
+    the caller's atomic block (a turned-down pick spends one)."""
     limit = evening.room.vetoes_per_evening
     if limit == 0:
         raise Conflict(VETOES_OFF, code="vetoes_off")
@@ -490,6 +488,8 @@ def veto_spend(evening: Evening, item: QueueItem, by: Member) -> None:
             NO_VETOES_LEFT.format(count=count), code="no_vetoes_left", vetoes_per_evening=limit
         )
     Veto.objects.create(evening=evening, item=item, user_id=by.user_id)
+    matches_refresh(evening.room, evening, item_ids=[item.pk])
+    _evening_event(evening.room)
 
 
 @retry_on_conflict
