@@ -331,17 +331,19 @@ def tonight_update(*, room: Room, by: Member | None, **changes: Any) -> Tonight:
         member_require_present(by)
         evening = evening_for_write(room, by)
         changes = _clean_constraints(changes, evening)
-        if "finish_by" in changes:
-            finish_by = changes["finish_by"]
-            offset = finish_by.utcoffset() if finish_by is not None else None
-            evening.finish_by_offset_minutes = (
-                int(offset.total_seconds() // 60) if offset is not None else None
-            )
         changed = [name for name, value in changes.items() if getattr(evening, name) != value]
         for name in changed:
             setattr(evening, name, changes[name])
+        if "finish_by" in changes:
+            finish_by = changes["finish_by"]
+            offset = finish_by.utcoffset() if finish_by is not None else None
+            minutes = int(offset.total_seconds() // 60) if offset is not None else None
+            # The same moment given in another offset is a change too: reasons use its clock.
+            if minutes != evening.finish_by_offset_minutes:
+                evening.finish_by_offset_minutes = minutes
+                changed.append("finish_by_offset_minutes")
         if changed:
-            evening.save(update_fields=[*changed, "finish_by_offset_minutes"])
+            evening.save(update_fields=changed)
             _evening_event(room)
     return tonight_load(room)
 
