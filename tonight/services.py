@@ -411,13 +411,12 @@ def services_set(*, room: Room, by: Member, user_id: str, services: list[str]) -
 
 
 def attendance_changed(room: Room) -> None:
-    """Someone connected or disconnected: who is in may have changed, and with it the matches.
-    Runs in the presence change's atomic block (`realtime.presence`)."""
-    evening = evening_open(room)
-    if evening is None:
-        return
-    matches_refresh(room, evening)
-    _evening_event(room)
+    """Someone connected or disconnected: who is in may have changed, and with it the matches,
+    even before anything else started the evening (a match does). Runs in the presence
+    change's atomic block (`realtime.presence`)."""
+    matches_refresh(room)
+    if evening_open(room) is not None:
+        _evening_event(room)
 
 
 # Seen it
