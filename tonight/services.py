@@ -604,6 +604,12 @@ def matches_after_vote(item: QueueItem, value: str | None) -> None:
     matches_refresh(item.room, item_ids=[item.pk])
 
 
+def matches_after_joining(member: Member) -> None:
+    """A member joins or is listed (rooms' `member_joined` hook): while they count as in (nobody
+    is connected, so everyone is), an item they have not voted up is no longer a match."""
+    matches_refresh(member.room)
+
+
 def matches_after_leaving(member: Member) -> None:
     """A member leaves (rooms' `member_leaving` hook): without them, items may be matches."""
     matches_refresh(member.room, leaving=member.user_id)
