@@ -199,9 +199,14 @@ def tonight_load(room: Room, *, items: Iterable[QueueItem] | None = None) -> Ton
 
 
 def _seen(room: Room, items: Iterable[QueueItem]) -> dict[str, set[str]]:
-    """item_id -> who has seen it: their own marks, and the history of the same title."""
+    """item_id -> who has seen it, for `items`: their own marks, and the history of the same
+    title. Marks on items no longer in the queue are left out: the history speaks for those."""
+    items = list(items)
+    if not items:
+        return {}
     seen: dict[str, set[str]] = defaultdict(set)
-    for item_id, user_id in SeenMark.objects.filter(room=room).values_list("item_id", "user_id"):
+    marks = SeenMark.objects.filter(room=room, item_id__in=[item.pk for item in items])
+    for item_id, user_id in marks.values_list("item_id", "user_id"):
         seen[item_id].add(user_id)
     history = seen_in_history.one(room) if seen_in_history.handlers else {}
     if history:
