@@ -29,9 +29,10 @@ How the run is set up, and why:
   watched item), 403 (a well-formed request acting for another member: voting, rating or signing
   out as someone else, removing a member as a non-host). TMDB is a local fake that answers.
   `positive_data_acceptance` takes those as expected. 400, 401, 413, 415 and 429 are never
-  taken as a refusal of a valid request, with one exception: `rooms_create` may answer 400 to
-  a list of members two of whom share a user_id or a name (compared ignoring case), a rule
-  between items that JSON Schema cannot state (the schema's description says it).
+  taken as a refusal of a valid request, with two exceptions, rules JSON Schema cannot state
+  (the schema's descriptions say them): `rooms_create` may answer 400 to a list of members two
+  of whom share a user_id or a name (compared ignoring case), and `tonight_update` to a
+  finish-by time that is not within the next 24 hours or a genre both included and excluded.
 """
 
 import re
@@ -188,10 +189,13 @@ def config(base: str, main: dict, own: dict[str, dict]) -> str:
         "[[operations]]",
         'include-path-regex = "^/api/events/"',
         "request-timeout = 1",
-        "[[operations]]",
-        'include-operation-id = "rooms_create"',
-        f"checks.positive_data_acceptance.expected-statuses = {[*STATE_REFUSALS, 400]}",
     ]
+    for operation_id in ("rooms_create", "tonight_update"):
+        lines += [
+            "[[operations]]",
+            f'include-operation-id = "{operation_id}"',
+            f"checks.positive_data_acceptance.expected-statuses = {[*STATE_REFUSALS, 400]}",
+        ]
     return "\n".join(lines) + "\n"
 
 
