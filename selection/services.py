@@ -22,7 +22,7 @@ from rooms.services import member_require_present, require_open
 from selection import algorithms, eligibility
 from selection.models import Selection
 from selection.serializers import SelectionSerializer
-from tonight.models import Evening
+from tonight.models import Evening, Veto
 from tonight.services import (
     Tonight,
     constraints_payload,
@@ -54,8 +54,8 @@ SEED_BITS = 52
 OUTCOME_MAX = 200
 
 TURN_DOWN_RULE = (
-    "The host turns a pick down freely; any other member spends one of their vetoes on it. "
-    "The room then picks again, in the same mode, without it."
+    "The host turns a pick down freely; any other member spends one of their vetoes on it, "
+    "unless they vetoed it already. The room then picks again, in the same mode, without it."
 )
 
 # Each member's fairness ledger: round robin takes turns by it, and weighted draws boost by it
@@ -404,7 +404,8 @@ def selection_turn_down(*, selection: Selection, by: Member | None) -> Selection
         standing = standing_pick(room)
         if standing is None or standing.pk != current.pk:
             raise Conflict(NOT_STANDING, code="not_standing")
-        if by is not None and not by.is_host:
+        # A member who vetoed this item tonight already has spent their veto on it.
+        if by is not None and not by.is_host and not _vetoed(standing, by):
             veto_spend(standing.evening, standing.item, by)
         now = timezone.now()
         Selection.objects.filter(pk=current.pk).update(
@@ -416,6 +417,12 @@ def selection_turn_down(*, selection: Selection, by: Member | None) -> Selection
         if isinstance(picked, str):
             _refuse(room, current.mode, picked)
     return picked
+
+
+def _vetoed(selection: Selection, by: Member) -> bool:
+    return Veto.objects.filter(
+        evening_id=selection.evening_id, item_id=selection.item_id, user_id=by.user_id
+    ).exists()
 
 
 def selection_preview(room: Room, mode: str | None = None) -> dict[str, Any]:

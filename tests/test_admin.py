@@ -53,10 +53,11 @@ def world(trio) -> World:
     vote_cast(item_id=heat.pk, by=bob, value="up")
     vote_cast(item_id=heat.pk, by=alice, value="down")
     vote_cast(item_id=brazil.pk, by=mallory, value="up")
-    round_start(room=setup.room, by=alice)
-    round_start(room=other.room, by=mallory)
+    # The picks come first: while a round runs, a pick waits for the round's end.
     selection_make(room=setup.room, by=alice, mode="highest_votes")
     selection_make(room=other.room, by=mallory, mode="weighted_random")
+    round_start(room=setup.room, by=alice)
+    round_start(room=other.room, by=mallory)
     alien = history_mark_watched(item=setup.add_item("Alien", by="alice"), by=alice)
     history_mark_watched(item=other.add_item("Casablanca", by="mallory"), by=mallory)
     rating_set(entry=alien, by=bob, user_id="bob", rating=4)
@@ -222,7 +223,15 @@ def test_editing_a_rooms_settings_in_the_change_form_records_a_room_update(moder
     )
     assert [e["type"] for e in events] == ["room_update"]
     assert events[0]["room"]["name"] == "Saturday Night Movies"
-    assert events[0]["room"]["settings"] == settings
+    # The settings of tonight's pick, not on the form, keep their values.
+    assert events[0]["room"]["settings"] == {
+        **settings,
+        "seen_share_percent": 50,
+        "vetoes_per_evening": 1,
+        "vetoes_public": True,
+        "consensus_share_percent": 50,
+        "fair_boost": False,
+    }
 
     with recorded(room) as unchanged:
         assert moderator.post(f"/admin/rooms/room/{room.pk}/change/", form).status_code == 302

@@ -54,7 +54,9 @@ class TonightView(APIView):
             "Any member. Only the fields given change. A finish-by time becomes, at pick time, "
             "a maximum runtime of the minutes left; with `max_runtime_minutes` too, the smaller "
             "one counts. `streamable_only` keeps to what streams on a service one of tonight's "
-            "attendees has (`PUT /api/rooms/{room_id}/members/{user_id}/services`)."
+            "attendees has (`PUT /api/rooms/{room_id}/members/{user_id}/services`). A 400 "
+            "names the field: a finish-by time not within the next 24 hours, or a genre both "
+            "included and excluded (with what is already set)."
         ),
         request=ConstraintsInSerializer,
         examples=[
