@@ -47,6 +47,7 @@ PICK_STANDING = (
     "next evening."
 )
 ROUND_RUNNING = "A voting round is running; it ends in the room's pick (the host can end it now)."
+NOTHING_ELSE = "Nothing else can be picked tonight, so {title} stands."
 NOT_STANDING = "Only tonight's standing pick can be turned down."
 TURNED_DOWN_WATCHED = "This pick has been watched; it can no longer be turned down."
 # Seeds stay below 2**53 so a JavaScript client holds them exactly.
@@ -382,10 +383,24 @@ def selection_make(*, room: Room, by: Member | None, mode: str | None = None) ->
     return picked
 
 
-def _refuse(room: Room, mode: str, why: str) -> None:
+def _refuse(room: Room, mode: str, why: str, standing: Selection | None = None) -> None:
+    """Refuse a pick that found nothing to pick; for a turn-down, the pick it would have
+    replaced stands, so it is not among the reasons."""
     if why == EMPTY_QUEUE:
         raise Conflict(EMPTY_QUEUE, code="empty_queue")
-    raise NothingEligible(pick_field(room, mode))
+    field = pick_field(room, mode)
+    if standing is None:
+        raise NothingEligible(field)
+    others = [entry for entry in field.excluded if entry["item_id"] != standing.item_id]
+    counts = eligibility.reason_counts(others)
+    why = ", ".join(
+        f"{n} {eligibility.REASON_COUNTED.get(code, code)}" for code, n in counts.items()
+    )
+    raise Conflict(
+        NOTHING_ELSE.format(title=standing.item_title) + (f" The others: {why}." if why else ""),
+        code="nothing_eligible",
+        excluded=others,
+    )
 
 
 @retry_on_conflict
@@ -415,7 +430,7 @@ def selection_turn_down(*, selection: Selection, by: Member | None) -> Selection
         _require_pick_budget(room)
         picked = selection_record(room=room, mode=current.mode, by=by, after=current)
         if isinstance(picked, str):
-            _refuse(room, current.mode, picked)
+            _refuse(room, current.mode, picked, standing=current)
     return picked
 
 

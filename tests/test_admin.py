@@ -197,7 +197,11 @@ def test_editing_a_rooms_settings_in_the_change_form_records_a_room_update(moder
         "status": "open",
         "voting_duration_seconds": "120",
         "selection_mode": "round_robin",
-        # allow_revotes left out: an unticked checkbox, so False
+        # allow_revotes and vetoes_public left out: unticked checkboxes, so False
+        "seen_share_percent": "60",
+        "vetoes_per_evening": "2",
+        "consensus_share_percent": "75",
+        "fair_boost": "on",
         "members-TOTAL_FORMS": str(len(members)),
         "members-INITIAL_FORMS": str(len(members)),
         "members-MIN_NUM_FORMS": "0",
@@ -223,14 +227,14 @@ def test_editing_a_rooms_settings_in_the_change_form_records_a_room_update(moder
     )
     assert [e["type"] for e in events] == ["room_update"]
     assert events[0]["room"]["name"] == "Saturday Night Movies"
-    # The settings of tonight's pick, not on the form, keep their values.
+    # The settings of tonight's pick are on the form too.
     assert events[0]["room"]["settings"] == {
         **settings,
-        "seen_share_percent": 50,
-        "vetoes_per_evening": 1,
-        "vetoes_public": True,
-        "consensus_share_percent": 50,
-        "fair_boost": False,
+        "seen_share_percent": 60,
+        "vetoes_per_evening": 2,
+        "vetoes_public": False,
+        "consensus_share_percent": 75,
+        "fair_boost": True,
     }
 
     with recorded(room) as unchanged:

@@ -296,15 +296,36 @@ def test_turning_down_the_only_eligible_pick_is_a_409_that_changes_nothing(user_
     with recorded(setup.room) as events:
         response = turn_down(setup, first["id"], user_id)
 
-    assert response.status_code == 409
-    assert response.json()["error"] == "nothing_eligible"
-    assert codes(response.json()) == {
-        "Heat": ["turned_down", "vetoed"] if user_id == "bob" else ["turned_down"]
-    }
+    assert refusal(response) == (
+        409,
+        "nothing_eligible",
+        "Nothing else can be picked tonight, so Heat stands.",
+    )
+    # The pick that stands is not among the reasons; nothing else was queued.
+    assert codes(response.json()) == {}
     assert events == []
     assert picks_written() == before
     assert preview(setup)["standing"] == first
     assert Attendance.objects.filter(vetoes_used__gt=0).count() == 0
+
+
+@pytest.mark.django_db
+def test_turning_down_when_the_others_are_left_out_says_why_and_lists_only_them():
+    setup = make_room("alice", "bob")
+    first = standing_pick_of(setup, "Heat", "Arrival")
+    other = "Arrival" if first["item_title"] == "Heat" else "Heat"
+    other_id = next(i.pk for i in setup.room.queue_items.all() if i.title == other)
+    assert setup.client("bob").post(f"/api/queue/{other_id}/veto").status_code == 201
+
+    response = turn_down(setup, first["id"], "alice")
+
+    assert refusal(response) == (
+        409,
+        "nothing_eligible",
+        f"Nothing else can be picked tonight, so {first['item_title']} stands. "
+        "The others: 1 vetoed.",
+    )
+    assert codes(response.json()) == {other: ["vetoed"]}
 
 
 @pytest.mark.django_db

@@ -324,29 +324,40 @@ def test_a_withdrawn_veto_makes_the_item_a_match_again():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("how", ["joins", "is_added"])
-def test_a_new_member_in_tonight_ends_a_match(how):
+def test_a_new_member_in_tonight_ends_a_match():
     setup = make_room("alice", "bob")
     item = setup.add_item("Inception")
     up(setup, item, "alice", "bob")
 
     with recorded(setup.room) as events:
-        if how == "joins":
-            response = client_for(None).post(
-                f"/api/rooms/{setup.room.code}/join", {"name": "Carol"}, format="json"
-            )
-            assert response.status_code == 200, response.content
-        else:
-            response = setup.client("alice").post(
-                f"/api/rooms/{setup.room.pk}/members",
-                {"user_id": "carol", "name": "Carol"},
-                format="json",
-            )
-            assert response.status_code == 201, response.content
+        response = client_for(None).post(
+            f"/api/rooms/{setup.room.code}/join", {"name": "Carol"}, format="json"
+        )
+        assert response.status_code == 200, response.content
 
     assert read(setup)["attendees"] == ["alice", "bob", "carol"]
     assert read(setup)["matches"] == []
     assert [e for e in events if e["type"] == "match"] == [match_event(item, False, 3, [])]
+
+
+@pytest.mark.django_db
+def test_a_friend_listed_but_not_joined_is_not_in_and_leaves_a_match_standing():
+    setup = make_room("alice", "bob")
+    item = setup.add_item("Inception")
+    up(setup, item, "alice", "bob")
+
+    with recorded(setup.room) as events:
+        response = setup.client("alice").post(
+            f"/api/rooms/{setup.room.pk}/members",
+            {"user_id": "carol", "name": "Carol"},
+            format="json",
+        )
+        assert response.status_code == 201, response.content
+
+    # Nobody is connected, so everyone who joined is in; carol has not joined, so cannot vote.
+    assert read(setup)["attendees"] == ["alice", "bob"]
+    assert read(setup)["matches"] == [item.pk]
+    assert [e for e in events if e["type"] == "match"] == []
 
 
 @pytest.mark.django_db

@@ -155,10 +155,11 @@ class Tonight:
 def attendee_ids(
     members: Iterable[Member], online: set[str], said: dict[str, bool | None]
 ) -> list[str]:
-    """Who is in tonight: whoever said so, and of the rest, who is connected, or everyone when
-    nobody is connected."""
+    """Who is in tonight: whoever said so, and of the rest, who is connected, or everyone who
+    has joined when nobody is connected (a listed friend who never joined cannot vote)."""
+    members = list(members)
     present = [member.user_id for member in members]
-    default = online & set(present) or set(present)
+    default = online & set(present) or {member.user_id for member in members if member.claimed}
     return [
         user_id
         for user_id in present
