@@ -35,8 +35,9 @@ class TonightView(APIView):
         summary="Tonight: who is in, the constraints, vetoes, who has seen what, matches",
         description=(
             "Who is in: a member who said in or out is taken at their word; the others follow "
-            "who is connected, and when nobody is connected every member who has joined. An item seen by "
-            "at least the room's `seen_share_percent` of attendees is left out of picks. A match "
+            "who is connected, and when nobody is connected every member who has joined is in. "
+            "An item seen by at least the room's `seen_share_percent` of attendees is left out "
+            "of picks. A match "
             "is an item every attendee voted up and nobody vetoed tonight."
         ),
         responses=responses({200: TonightSerializer}),
