@@ -25,10 +25,10 @@ from django.db import IntegrityError
 from django.db.models import F
 from django.utils import timezone
 
-from queues.models import OPEN_STATUSES, ItemStatus, QueueItem
-from queues.services import ITEM_NOT_FOUND
+from queues.models import OPEN_STATUSES, QueueItem
+from queues.services import item_for_write
 from rooms.models import Member, Room
-from rooms.services import OTHER_ROOM, member_require_present, require_open
+from rooms.services import member_require_present, require_open
 from tonight.models import Attendance, Evening, Match, Media, SeenMark, Veto
 from tonight.serializers import EveningSerializer
 from voting.models import Vote, VoteValue
@@ -429,15 +429,7 @@ def attendance_changed(room: Room) -> None:
 
 
 def _item_in_room(item_id: str, by: Member) -> QueueItem:
-    item = unique_row(QueueItem.objects.select_related("room").filter(pk=item_id))
-    if item is None:
-        raise NotFound(ITEM_NOT_FOUND)
-    if item.room_id != by.room_id:
-        raise Forbidden(OTHER_ROOM)
-    require_open(item.room)
-    if item.status == ItemStatus.WATCHED:
-        raise Conflict(ITEM_WATCHED, code="item_watched")
-    return item
+    return item_for_write(item_id, by, watched=ITEM_WATCHED)
 
 
 @retry_on_conflict
