@@ -8,7 +8,8 @@ import { avatar, h, itemFacts, poster, providersLine } from "./ui.js";
 const reduceMotion = () => window.matchMedia("(prefers-reduced-motion: reduce)").matches;
 
 export class QueueView {
-  // actions: { vote(item, kind), menu(item) -> [{label, run, danger}], seen(item), veto(item) }
+  // actions: { vote(item, kind), menu(item) -> [{label, run, danger}], seen(item), veto(item),
+  //   details(item, opener) }
   constructor(list, { state, actions }) {
     this.list = list;
     this.state = state;
@@ -62,6 +63,8 @@ export class QueueView {
 
   build(item) {
     const refs = {};
+    // Its poster or title opens the item's details; the title, a button, gets the focus back.
+    const details = () => this.actions.details && this.actions.details(this.state.items.get(item.id), refs.open);
     const voteButton = (kind) =>
       h(
         "button",
@@ -72,11 +75,11 @@ export class QueueView {
     const element = h(
       "li",
       { class: "item", dataset: { id: item.id } },
-      (refs.poster = h("div", { class: "item-poster" })),
+      (refs.poster = h("div", { class: "item-poster", onclick: details })),
       h(
         "div",
         { class: "item-body" },
-        (refs.title = h("h3", { class: "item-title" })),
+        (refs.title = h("h3", { class: "item-title" }, (refs.open = h("button", { class: "item-open", type: "button", "aria-haspopup": "dialog", onclick: details })))),
         (refs.meta = h("p", { class: "item-meta" })),
         (refs.badges = h("p", { class: "item-badges", hidden: true })),
         (refs.genres = h("ul", { class: "item-genres", "aria-label": "Genres" })),
@@ -114,7 +117,7 @@ export class QueueView {
     if (keys.looks !== looks) {
       keys.looks = looks;
       refs.poster.replaceChildren(poster(item));
-      refs.title.textContent = item.title;
+      refs.open.textContent = item.title;
       refs.votes.setAttribute("aria-label", `Vote on ${item.title}`);
       refs.meta.textContent = itemFacts(item);
       refs.genres.replaceChildren(...(item.genres || []).slice(0, 4).map((genre) => h("li", { text: genre })));

@@ -4,6 +4,7 @@
 // comes back as the room's events.
 import { AddForm } from "./add-form.js";
 import { api, forgetToken, useToken } from "./api.js";
+import { DetailsSheet } from "./details-sheet.js";
 import { EditDialog } from "./edit-dialog.js";
 import { Live, showStatus } from "./live.js";
 import { QueueView } from "./queue-view.js";
@@ -144,7 +145,8 @@ async function toggleVeto(item) {
   }
 }
 
-const queueView = new QueueView($("#queue"), { state, actions: { vote, menu: itemMenu, seen: toggleSeen, veto: toggleVeto } });
+const detailsSheet = new DetailsSheet({ state, tmdb: cfg.tmdb });
+const queueView = new QueueView($("#queue"), { state, actions: { vote, menu: itemMenu, seen: toggleSeen, veto: toggleVeto, details: (item, opener) => detailsSheet.open(item, opener) } });
 const tonightPanel = new TonightPanel({ state, cfg, me, onChanged: () => render() });
 const pickCard = new PickCard({
   state,
@@ -176,6 +178,7 @@ function render() {
   pickCard.render();
   tonightPanel.render();
   dialog.render();
+  detailsSheet.render();
   addForm.setEnabled(state.isOpen() && !state.gone);
 }
 
