@@ -161,7 +161,17 @@ def test_thirty_films_fit_the_tv_a_page_at_a_time_behind_the_leaders_backdrop(si
     expect(tv.locator("#round-live")).to_be_visible()
     shoot(tv, "tv-round", TV_SIZES)
     call(site, alice, "POST", f"/rooms/{room['id']}/round/end")
-    expect(tv.locator("#reveal-dialog")).to_be_visible()
+    reveal = tv.locator("#reveal-dialog")
+    expect(reveal).to_have_class(re.compile(r"\blanded\b"), timeout=10_000)
+    expect(tv.locator("#reveal-candidates li").last).to_have_text(re.compile(r"and \d+ more"))
+    for size in TV_SIZES.values():
+        tv.set_viewport_size(size)
+        tv.wait_for_timeout(200)
+        box = reveal.bounding_box()
+        assert box["y"] >= 0
+        assert box["y"] + box["height"] <= size["height"]
+        assert reveal.evaluate("(dialog) => dialog.scrollHeight - dialog.clientHeight") <= 1
+    screenshot(tv, "tv-reveal-30", TV_SIZES, whole=False)
     expect(tv.locator("#tv-pick")).to_be_visible()
     expect(tv.locator("#reveal-dialog")).to_be_hidden(timeout=25_000)
     shoot(tv, "tv-pick-standing", TV_SIZES)
@@ -207,10 +217,10 @@ def test_the_reveal_says_why_in_words_closes_by_itself_and_gives_the_focus_back(
     landed = time.monotonic()
     # The focus is on the reveal itself, not held on its "Close".
     assert phone.evaluate("document.activeElement.id") == "reveal-dialog"
-    screenshot(phone, "reveal-phone", {"phone": PHONE}, whole=False)
-    screenshot(tv, "reveal-tv", TV_SIZES, whole=False)
     # Alice starts reading who else was in the running: hers stays open.
     other.locator("#reveal-candidates").click()
+    screenshot(phone, "reveal-phone", {"phone": PHONE}, whole=False)
+    screenshot(tv, "reveal-tv", TV_SIZES, whole=False)
 
     expect(phone.locator("#reveal-dialog")).to_be_hidden(timeout=15_000)
     phone_after = time.monotonic() - landed
@@ -231,6 +241,8 @@ def test_the_reveal_says_why_in_words_closes_by_itself_and_gives_the_focus_back(
     expect(phone.locator(".draw-code")).to_contain_text(f"seed = {seed}")
     overflow = phone.evaluate("document.documentElement.scrollWidth - innerWidth")
     assert overflow <= 0
+    table = phone.locator(".draw-table-wrap")
+    assert table.evaluate("(wrap) => wrap.scrollWidth - wrap.clientWidth") <= 0
     screenshot(phone, "draw-check", {"phone": PHONE})
     # The page is for the room: someone else's browser is not shown it.
     stranger = requests.get(f"{site}/r/{room['id']}/picks/{pick['id']}", timeout=5)

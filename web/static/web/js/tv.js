@@ -76,6 +76,7 @@ function render() {
   const closed = state.room.status === "closed";
   $("#tv-join").hidden = closed;
   $("#tv-closed").hidden = !closed;
+  $("#tv-queue-title").textContent = closed ? "The queue" : "Up next";
   showStatus(closed ? "closed" : transport);
 
   const watching = state.watching();
