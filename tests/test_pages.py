@@ -208,3 +208,38 @@ def test_the_manifest_names_the_app_and_its_icons(db):
     manifest = browser().get("/manifest.webmanifest").json()
     assert (manifest["name"], manifest["display"]) == ("WatchQueue", "standalone")
     assert [icon["purpose"] for icon in manifest["icons"]] == ["any", "any", "maskable"]
+
+
+def test_check_this_draw_replays_a_random_pick_for_the_room_and_nobody_else(room):
+    room.add_item("Heat")
+    room.add_item("Alien")
+    pick = room.client("alice").post(
+        f"/api/queue/room/{room.room.pk}/select", {"mode": "weighted_random"}, format="json"
+    )
+    selection = pick.json()
+    path = f"/r/{room.room.pk}/picks/{selection['id']}"
+    for token in (room.tokens["bob"], screen_token_for(room.room)):
+        page = browser(room, token).get(path)
+        assert page.status_code == 200
+        text = page.content.decode()
+        assert f"Replaying the draw picks {selection['item_title']} again" in text
+        assert f"seed = {selection['seed']}" in text
+    outsider = browser().get(path)
+    assert outsider.status_code == 403
+    assert str(selection["seed"]) not in outsider.content.decode()
+    other = make_room("mallory", name="Next door")
+    assert (
+        browser(other, other.tokens["mallory"])
+        .get(f"/r/{other.room.pk}/picks/{selection['id']}")
+        .status_code
+        == 404
+    )
+
+
+def test_check_this_draw_says_a_pick_by_the_votes_had_no_chance_in_it(room):
+    room.add_item("Heat")
+    pick = room.client("alice").post(
+        f"/api/queue/room/{room.room.pk}/select", {"mode": "highest_votes"}, format="json"
+    )
+    page = browser(room, room.tokens["bob"]).get(f"/r/{room.room.pk}/picks/{pick.json()['id']}")
+    assert "No chance came into this pick" in page.content.decode()
