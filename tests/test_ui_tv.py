@@ -119,22 +119,29 @@ def test_thirty_films_fit_the_tv_a_page_at_a_time_behind_the_leaders_backdrop(si
     tv_ctx, tv, watch = as_member(browser, site, room, screen_of(site, room), TV)
     tv.goto(f"/r/{room['id']}/tv")
     expect(tv.locator("#conn")).to_have_attribute("data-state", "live")
+    # Bob is on the sofa with his phone: the TV shows him here.
+    bob_ctx, phone, _ = as_member(browser, site, room, bob, PHONE)
+    phone.goto(f"/r/{room['id']}")
+    expect(tv.locator("#presence-list")).to_contain_text("Bob")
     expect(tv.locator("#tv-matches")).to_contain_text("Inception")
     expect(tv.locator("#tv-tonight-line")).to_contain_text("2 h 30")
     expect(tv.locator(".tv-item").first.locator("h3")).to_have_text("Inception")
     expect(tv.locator(".tv-item").nth(1)).to_contain_text("Not tonight")
 
+    per_page = {}
     for label, size in TV_SIZES.items():
+        # Freshly opened at this size, on its first page.
         tv.set_viewport_size(size)
-        tv.wait_for_timeout(400)
-        first, last, total = page_range(tv)
-        assert (first, total) == (1, 30)
+        tv.reload()
+        expect(tv.locator("#tv-page-range")).to_have_text(re.compile(r"^1–\d+ of 30$"))
+        _, last, _ = page_range(tv)
         shown = tv.locator("#queue .tv-item").count()
         assert shown == last >= 5, f"{shown} rows on a {label} page"
         assert tv.locator("#tv-dots li").count() == -(-30 // shown)
-        expect(tv.locator("#tv-dots li.current")).to_have_count(1)
+        expect(tv.locator("#tv-dots li").first).to_have_class("current")
         fits(tv)
-    screenshot(tv, "tv-queue-30", TV_SIZES, whole=False)
+        screenshot(tv, "tv-queue-30", {label: size}, whole=False)
+        per_page[label] = shown
 
     # The leader's backdrop is behind the page, dimmed.
     backdrop = tv.locator("#tv-backdrop")
@@ -146,13 +153,12 @@ def test_thirty_films_fit_the_tv_a_page_at_a_time_behind_the_leaders_backdrop(si
 
     # The page turns by itself, and the indicator with it.
     tv.set_viewport_size(TV)
-    tv.wait_for_timeout(300)
-    first, last, _ = page_range(tv)
-    expect(tv.locator("#tv-page-range")).to_have_text(
-        f"{last + 1}–{2 * last} of 30", timeout=12_000
-    )
+    tv.reload()
+    per = per_page["tv"]
+    expect(tv.locator("#tv-page-range")).to_have_text(f"1–{per} of 30")
+    expect(tv.locator("#tv-page-range")).to_have_text(f"{per + 1}–{2 * per} of 30", timeout=12_000)
     expect(tv.locator("#tv-dots li").nth(1)).to_have_class("current")
-    expect(tv.locator("#queue .tv-item .tv-rank").first).to_have_text(str(last + 1))
+    expect(tv.locator("#queue .tv-item .tv-rank").first).to_have_text(str(per + 1))
     fits(tv)
     screenshot(tv, "tv-queue-page-2", {"tv": TV}, whole=False)
 
@@ -177,6 +183,7 @@ def test_thirty_films_fit_the_tv_a_page_at_a_time_behind_the_leaders_backdrop(si
     shoot(tv, "tv-pick-standing", TV_SIZES)
     assert watch.clean() == []
     tv_ctx.close()
+    bob_ctx.close()
 
 
 # The reveal
