@@ -44,9 +44,10 @@ def test_an_evening_two_friends_and_the_tv(site, browser):
     expect(invite).to_be_visible()
     code = invite.locator(".big-code [aria-hidden=true]").inner_text().strip()
     assert re.fullmatch(r"[2-9A-HJKMNP-Z]{6}", code)
-    links = invite.locator(".invite-link").all_inner_texts()
-    assert any(link.endswith(f"/join/{code}") and urlparse(link).netloc for link in links)
-    assert invite.locator(".qr-frame svg").count() == len(links)
+    # This server listens on 127.0.0.1 only: no phone can reach it, and the invite says so
+    # instead of showing a link that does not work (test_ui_tv.py has one that does).
+    expect(invite.locator("#invite-problem")).to_contain_text("HOST=0.0.0.0")
+    expect(invite.locator(".invite-link, .qr-frame svg")).to_have_count(0)
     alice.keyboard.press("Escape")
     room_url = alice.url
 
