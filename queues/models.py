@@ -63,6 +63,9 @@ class QueueItem(PublicIdModel):
     runtime_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
     genres = models.JSONField(default=list, blank=True)
     providers = models.JSONField(default=dict, blank=True)
+    # What a page about the film shows besides the fields above, from TMDB: its score, cast,
+    # director or creators, trailer and a show's seasons (`tmdb.facts.page_facts`).
+    details = models.JSONField(default=dict, blank=True)
     # A user_id rather than a foreign key: the item keeps its author if the member leaves.
     added_by = models.CharField(max_length=USER_ID_MAX)
     added_at = models.DateTimeField(default=timezone.now)

@@ -9,7 +9,7 @@ from django.utils import timezone
 from queues.models import ENRICHMENT_FIELDS, OPEN_STATUSES, ItemStatus, QueueItem
 from queues.serializers import QueueItemSerializer
 from rooms.models import Member, Room
-from rooms.services import member_require_present, require_open
+from rooms.services import OTHER_ROOM, member_require_present, require_open
 from watchqueue_site.db import atomic, retry_on_conflict, unique_row
 from watchqueue_site.errors import Conflict, Forbidden, Invalid, NotFound
 from watchqueue_site.events import EventType, event_record
@@ -48,6 +48,21 @@ def item_get(item_id: str) -> QueueItem:
     item = unique_row(QueueItem.objects.select_related("room").filter(pk=item_id))
     if item is None:
         raise NotFound(ITEM_NOT_FOUND)
+    return item
+
+
+def item_for_write(item_id: str, by: Member, *, watched: str) -> QueueItem:
+    """The item with its room, read inside the caller's transaction, for a member's write on
+    it (a vote, a seen mark, a veto): 404 for none, 403 for another room's, 409 when the room is
+    closed or the item watched (`watched` says why in the caller's words)."""
+    item = unique_row(QueueItem.objects.select_related("room").filter(pk=item_id))
+    if item is None:
+        raise NotFound(ITEM_NOT_FOUND)
+    if item.room_id != by.room_id:
+        raise Forbidden(OTHER_ROOM)
+    require_open(item.room)
+    if item.status == ItemStatus.WATCHED:
+        raise Conflict(watched, code="item_watched")
     return item
 
 

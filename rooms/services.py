@@ -72,8 +72,10 @@ SETTINGS_FIELDS = (
 )
 
 # What later apps do when a member leaves or a room closes (voting registers both, in
-# `voting/apps.py`). Each runs inside the atomic block of the change.
+# `voting/apps.py`), and when someone joins or is listed (tonight counts them in,
+# `tonight/apps.py`). Each runs inside the atomic block of the change.
 member_leaving: Hook[[Member], None] = Hook("member_leaving")
+member_joined: Hook[[Member], None] = Hook("member_joined")
 room_closing: Hook[[Room], None] = Hook("room_closing")
 
 
@@ -293,6 +295,7 @@ def room_join(
                 )
                 action = "joined"
             _member_event(room, action, member)
+            member_joined(member)
     except IntegrityError:
         ratelimit.join_failed(address)
         raise _clash(room, name, existing) from None
@@ -412,6 +415,7 @@ def member_add(
                 room=room, user_id=user_id, name=name, name_key=name_key(name), avatar=avatar
             )
             _member_event(room, "added", member)
+            member_joined(member)
     except IntegrityError:
         raise _clash(room, name, None) from None
     return member

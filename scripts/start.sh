@@ -11,5 +11,7 @@ fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 .venv/bin/python manage.py migrate --noinput
 .venv/bin/python manage.py collectstatic --noinput --verbosity 0
+# Where daphne listens, told to the app too: a join link is only shown where phones can reach it.
+export LISTEN_ADDRESS="${HOST:-0.0.0.0}"
 echo "WatchQueue on http://localhost:${PORT:-8000} (Ctrl-C stops it)"
-exec .venv/bin/daphne -b "${HOST:-0.0.0.0}" -p "${PORT:-8000}" watchqueue_site.asgi:application
+exec .venv/bin/daphne -b "$LISTEN_ADDRESS" -p "${PORT:-8000}" watchqueue_site.asgi:application

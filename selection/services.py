@@ -22,7 +22,7 @@ from rooms.services import member_require_present, require_open
 from selection import algorithms, eligibility
 from selection.models import Selection
 from selection.serializers import SelectionSerializer
-from tonight.models import Evening
+from tonight.models import Evening, Veto
 from tonight.services import (
     Tonight,
     constraints_payload,
@@ -47,6 +47,7 @@ PICK_STANDING = (
     "next evening."
 )
 ROUND_RUNNING = "A voting round is running; it ends in the room's pick (the host can end it now)."
+NOTHING_ELSE = "Nothing else can be picked tonight, so {title} stands."
 NOT_STANDING = "Only tonight's standing pick can be turned down."
 TURNED_DOWN_WATCHED = "This pick has been watched; it can no longer be turned down."
 # Seeds stay below 2**53 so a JavaScript client holds them exactly.
@@ -54,8 +55,8 @@ SEED_BITS = 52
 OUTCOME_MAX = 200
 
 TURN_DOWN_RULE = (
-    "The host turns a pick down freely; any other member spends one of their vetoes on it. "
-    "The room then picks again, in the same mode, without it."
+    "The host turns a pick down freely; any other member spends one of their vetoes on it, "
+    "unless they vetoed it already. The room then picks again, in the same mode, without it."
 )
 
 # Each member's fairness ledger: round robin takes turns by it, and weighted draws boost by it
@@ -382,10 +383,24 @@ def selection_make(*, room: Room, by: Member | None, mode: str | None = None) ->
     return picked
 
 
-def _refuse(room: Room, mode: str, why: str) -> None:
+def _refuse(room: Room, mode: str, why: str, standing: Selection | None = None) -> None:
+    """Refuse a pick that found nothing to pick; for a turn-down, the pick it would have
+    replaced stands, so it is not among the reasons."""
     if why == EMPTY_QUEUE:
         raise Conflict(EMPTY_QUEUE, code="empty_queue")
-    raise NothingEligible(pick_field(room, mode))
+    field = pick_field(room, mode)
+    if standing is None:
+        raise NothingEligible(field)
+    others = [entry for entry in field.excluded if entry["item_id"] != standing.item_id]
+    counts = eligibility.reason_counts(others)
+    why = ", ".join(
+        f"{n} {eligibility.REASON_COUNTED.get(code, code)}" for code, n in counts.items()
+    )
+    raise Conflict(
+        NOTHING_ELSE.format(title=standing.item_title) + (f" The others: {why}." if why else ""),
+        code="nothing_eligible",
+        excluded=others,
+    )
 
 
 @retry_on_conflict
@@ -404,7 +419,8 @@ def selection_turn_down(*, selection: Selection, by: Member | None) -> Selection
         standing = standing_pick(room)
         if standing is None or standing.pk != current.pk:
             raise Conflict(NOT_STANDING, code="not_standing")
-        if by is not None and not by.is_host:
+        # A member who vetoed this item tonight already has spent their veto on it.
+        if by is not None and not by.is_host and not _vetoed(standing, by):
             veto_spend(standing.evening, standing.item, by)
         now = timezone.now()
         Selection.objects.filter(pk=current.pk).update(
@@ -414,8 +430,14 @@ def selection_turn_down(*, selection: Selection, by: Member | None) -> Selection
         _require_pick_budget(room)
         picked = selection_record(room=room, mode=current.mode, by=by, after=current)
         if isinstance(picked, str):
-            _refuse(room, current.mode, picked)
+            _refuse(room, current.mode, picked, standing=current)
     return picked
+
+
+def _vetoed(selection: Selection, by: Member) -> bool:
+    return Veto.objects.filter(
+        evening_id=selection.evening_id, item_id=selection.item_id, user_id=by.user_id
+    ).exists()
 
 
 def selection_preview(room: Room, mode: str | None = None) -> dict[str, Any]:

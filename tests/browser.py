@@ -63,15 +63,24 @@ def screenshot(
     page, name: str, sizes: dict[str, dict] | None = None, *, whole: bool = True
 ) -> list[Path]:
     """Photograph the page at a phone's and a TV's size (whole page on the phone, unless a
-    dialog is the point: a whole-page photo stretches the screen a dialog is centred in)."""
+    dialog is the point: a whole-page photo stretches the screen a dialog is centred in).
+    The whole page is taken on a phone as tall as the page, so that a bar fixed to the
+    bottom of the screen is photographed at the bottom, not across the page."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     taken = []
     before = page.viewport_size
     for label, size in (sizes or {"phone": PHONE, "tv": TV}).items():
         page.set_viewport_size(size)
         page.wait_for_timeout(700)  # arrivals fade in over half a second
+        if whole and label == "phone":
+            for _ in range(3):  # a taller screen may lay the page out taller still
+                height = page.evaluate("document.documentElement.scrollHeight")
+                if height <= page.viewport_size["height"]:
+                    break
+                page.set_viewport_size({"width": size["width"], "height": height})
+                page.wait_for_timeout(300)
         path = SHOTS / f"{name}-{label}.png"
-        page.screenshot(path=str(path), full_page=whole and label == "phone")
+        page.screenshot(path=str(path))
         taken.append(path)
     page.set_viewport_size(before)
     return taken

@@ -1,8 +1,8 @@
 """A local HTTP server that answers like TMDB's v3 API, shaped after its API reference: image
-configuration, genre lists, search, movie and TV details with watch providers, and the streaming
-services of a region. Search looks through a small catalogue as TMDB does, by the words of the
-title. Tests can queue answers for a
-path (a status, a body, headers, a delay) to play slow, failing or odd servers."""
+configuration, genre lists, search, movie and TV details with what `append_to_response` asks for
+(watch providers, credits, videos), and the streaming services of a region. Search looks through
+a small catalogue as TMDB does, by the words of the title. Tests can queue answers for a path (a
+status, a body, headers, a delay) to play slow, failing or odd servers."""
 
 import json
 import struct
@@ -127,11 +127,179 @@ PROVIDERS = {
     "results": {
         "US": {
             "link": "https://www.themoviedb.org/movie/949-heat/watch?locale=US",
-            "flatrate": [{"provider_id": 8, "provider_name": "Netflix", "display_priority": 1}],
-            "rent": [{"provider_id": 2, "provider_name": "Apple TV", "display_priority": 4}],
-            "buy": [{"provider_id": 2, "provider_name": "Apple TV", "display_priority": 4}],
+            "flatrate": [
+                {
+                    "logo_path": "/netflix.jpg",
+                    "provider_id": 8,
+                    "provider_name": "Netflix",
+                    "display_priority": 1,
+                }
+            ],
+            "rent": [
+                {
+                    "logo_path": "/apple-tv.jpg",
+                    "provider_id": 2,
+                    "provider_name": "Apple TV",
+                    "display_priority": 4,
+                }
+            ],
+            "buy": [
+                {
+                    "logo_path": "/apple-tv.jpg",
+                    "provider_id": 2,
+                    "provider_name": "Apple TV",
+                    "display_priority": 4,
+                }
+            ],
         },
         "DE": {"link": "https://www.themoviedb.org/movie/949-heat/watch?locale=DE"},
+    }
+}
+
+
+def _actor(person_id: int, name: str, character: str, order: int) -> dict:
+    """A cast entry as TMDB's credits give it."""
+    return {
+        "adult": False,
+        "gender": 2,
+        "id": person_id,
+        "known_for_department": "Acting",
+        "name": name,
+        "original_name": name,
+        "popularity": 20.0,
+        "profile_path": None,
+        "character": character,
+        "credit_id": f"credit-{person_id}",
+        "order": order,
+    }
+
+
+def _crew(person_id: int, name: str, department: str, job: str) -> dict:
+    return {
+        "adult": False,
+        "id": person_id,
+        "known_for_department": department,
+        "name": name,
+        "original_name": name,
+        "profile_path": None,
+        "credit_id": f"crew-{person_id}-{job}",
+        "department": department,
+        "job": job,
+    }
+
+
+def _video(key: str, kind: str, *, site: str = "YouTube", official: bool, lang: str = "en") -> dict:
+    """A video entry as TMDB's videos give it."""
+    return {
+        "iso_639_1": lang,
+        "iso_3166_1": "US",
+        "name": f"{kind} {key}",
+        "key": key,
+        "site": site,
+        "size": 1080,
+        "type": kind,
+        "official": official,
+        "published_at": "2015-02-26T03:19:25.000Z",
+        "id": f"video-{key}",
+    }
+
+
+HEAT_CREDITS = {
+    "id": 949,
+    "cast": [
+        _actor(1158, "Al Pacino", "Lt. Vincent Hanna", 0),
+        _actor(380, "Robert De Niro", "Neil McCauley", 1),
+        _actor(5576, "Val Kilmer", "Chris Shiherlis", 2),
+        _actor(10127, "Jon Voight", "Nate", 3),
+        _actor(3197, "Tom Sizemore", "Michael Cheritto", 4),
+        _actor(6200, "Diane Venora", "Justine Hanna", 5),
+        _actor(15851, "Amy Brenneman", "Eady", 6),
+        _actor(15852, "Ashley Judd", "Charlene Shiherlis", 7),
+    ],
+    "crew": [
+        _crew(638, "Michael Mann", "Writing", "Screenplay"),
+        _crew(5341, "Art Linson", "Production", "Producer"),
+        _crew(638, "Michael Mann", "Directing", "Director"),
+    ],
+}
+HEAT_VIDEOS = {
+    "id": 949,
+    "results": [
+        _video("HeatTeaser01", "Teaser", official=True),
+        _video("HeatFanCut01", "Trailer", official=False),
+        _video("123456789", "Trailer", site="Vimeo", official=True),
+        _video("HeatTrailer1", "Trailer", official=True),
+    ],
+}
+THRONES_SEASONS = [
+    {
+        "air_date": "2010-12-05",
+        "episode_count": 14,
+        "id": 3627,
+        "name": "Specials",
+        "overview": "",
+        "poster_path": None,
+        "season_number": 0,
+        "vote_average": 0,
+    },
+    *(
+        {
+            "air_date": aired,
+            "episode_count": episodes,
+            "id": 3624 + number,
+            "name": f"Season {number}",
+            "overview": "",
+            "poster_path": None,
+            "season_number": number,
+            "vote_average": 8.3,
+        }
+        for number, (aired, episodes) in enumerate(
+            [
+                ("2011-04-17", 10),
+                ("2012-04-01", 10),
+                ("2013-03-31", 10),
+                ("2014-04-06", 10),
+                ("2015-04-12", 10),
+                ("2016-04-24", 10),
+                ("2017-07-16", 7),
+                ("2019-04-14", 6),
+            ],
+            start=1,
+        )
+    ),
+]
+THRONES_CREDITS = {
+    "id": 1399,
+    "cast": [
+        _actor(1223786, "Emilia Clarke", "Daenerys Targaryen", 0),
+        _actor(239019, "Kit Harington", "Jon Snow", 1),
+        _actor(22970, "Peter Dinklage", "Tyrion Lannister", 2),
+        _actor(17286, "Lena Headey", "Cersei Lannister", 3),
+    ],
+    # A show's crew is its latest season's: the directors of its episodes, not its creators.
+    "crew": [_crew(93223, "David Nutter", "Directing", "Director")],
+}
+THRONES_PROVIDERS = {
+    "results": {
+        "US": {
+            "link": "https://www.themoviedb.org/tv/1399-game-of-thrones/watch?locale=US",
+            "flatrate": [
+                {
+                    "logo_path": "/max.jpg",
+                    "provider_id": 1899,
+                    "provider_name": "Max",
+                    "display_priority": 2,
+                }
+            ],
+            "buy": [
+                {
+                    "logo_path": "/apple-tv.jpg",
+                    "provider_id": 2,
+                    "provider_name": "Apple TV",
+                    "display_priority": 4,
+                }
+            ],
+        }
     }
 }
 HEAT_DETAILS = {
@@ -139,13 +307,26 @@ HEAT_DETAILS = {
     "genres": [{"id": 28, "name": "Action"}, {"id": 80, "name": "Crime"}],
     "runtime": 170,
     "watch/providers": PROVIDERS,
+    "credits": HEAT_CREDITS,
+    "videos": HEAT_VIDEOS,
 }
 THRONES_DETAILS = {
     **{k: v for k, v in THRONES.items() if k not in ("genre_ids", "media_type")},
     "genres": [{"id": 10765, "name": "Sci-Fi & Fantasy"}],
+    "created_by": [
+        {"id": 9813, "credit_id": "5256c8c219c2956ff604858a", "name": "David Benioff"},
+        {"id": 228068, "credit_id": "552e611e9251413fea000901", "name": "D. B. Weiss"},
+    ],
     "episode_run_time": [],
     "last_episode_to_air": {"id": 1551830, "runtime": 80, "season_number": 8},
-    "watch/providers": {"results": {}},
+    "number_of_episodes": 73,
+    "number_of_seasons": 8,
+    "seasons": THRONES_SEASONS,
+    "vote_average": 8.456,
+    "vote_count": 24000,
+    "watch/providers": THRONES_PROVIDERS,
+    "credits": THRONES_CREDITS,
+    "videos": {"id": 1399, "results": [_video("ThronesS1", "Trailer", official=True)]},
 }
 CATALOGUE = [HEAT, NIGHT_HEAT, THRONES, SOLARIS_1972, SOLARIS_2002, INCEPTION, HEATH]
 
@@ -156,6 +337,8 @@ def _details(summary: dict, **extra: object) -> dict:
     details["genres"] = [g for g in MOVIE_GENRES["genres"] if g["id"] in summary["genre_ids"]]
     details.setdefault("runtime", 120)
     details["watch/providers"] = {"results": {}}
+    details["credits"] = {"id": summary["id"], "cast": [], "crew": []}
+    details["videos"] = {"id": summary["id"], "results": []}
     details.update(extra)
     return details
 
@@ -171,6 +354,15 @@ ROUTES = {
     "/movie/2103": _details(SOLARIS_2002, runtime=99),
     "/movie/27205": _details(INCEPTION, runtime=148),
 }
+
+
+APPENDABLE = ("watch/providers", "credits", "videos")
+
+
+def appended(body: dict, asked: str) -> dict:
+    """Details carry what `append_to_response` names, and only that, as TMDB's do."""
+    wanted = set(asked.split(","))
+    return {k: v for k, v in body.items() if k not in APPENDABLE or k in wanted}
 
 
 def search(kind: str, query: str) -> dict:
@@ -313,7 +505,7 @@ class FakeTMDB:
         if path in ("/watch/providers/movie", "/watch/providers/tv"):
             return Answer(200, watch_providers(path.split("/")[-1], params.get("watch_region")))
         if path in ROUTES:
-            return Answer(200, ROUTES[path])
+            return Answer(200, appended(ROUTES[path], params.get("append_to_response", "")))
         return Answer(404, NOT_FOUND)
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:

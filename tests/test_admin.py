@@ -53,10 +53,11 @@ def world(trio) -> World:
     vote_cast(item_id=heat.pk, by=bob, value="up")
     vote_cast(item_id=heat.pk, by=alice, value="down")
     vote_cast(item_id=brazil.pk, by=mallory, value="up")
-    round_start(room=setup.room, by=alice)
-    round_start(room=other.room, by=mallory)
+    # The picks come first: while a round runs, a pick waits for the round's end.
     selection_make(room=setup.room, by=alice, mode="highest_votes")
     selection_make(room=other.room, by=mallory, mode="weighted_random")
+    round_start(room=setup.room, by=alice)
+    round_start(room=other.room, by=mallory)
     alien = history_mark_watched(item=setup.add_item("Alien", by="alice"), by=alice)
     history_mark_watched(item=other.add_item("Casablanca", by="mallory"), by=mallory)
     rating_set(entry=alien, by=bob, user_id="bob", rating=4)
@@ -196,7 +197,11 @@ def test_editing_a_rooms_settings_in_the_change_form_records_a_room_update(moder
         "status": "open",
         "voting_duration_seconds": "120",
         "selection_mode": "round_robin",
-        # allow_revotes left out: an unticked checkbox, so False
+        # allow_revotes and vetoes_public left out: unticked checkboxes, so False
+        "seen_share_percent": "60",
+        "vetoes_per_evening": "2",
+        "consensus_share_percent": "75",
+        "fair_boost": "on",
         "members-TOTAL_FORMS": str(len(members)),
         "members-INITIAL_FORMS": str(len(members)),
         "members-MIN_NUM_FORMS": "0",
@@ -222,7 +227,15 @@ def test_editing_a_rooms_settings_in_the_change_form_records_a_room_update(moder
     )
     assert [e["type"] for e in events] == ["room_update"]
     assert events[0]["room"]["name"] == "Saturday Night Movies"
-    assert events[0]["room"]["settings"] == settings
+    # The settings of tonight's pick are on the form too.
+    assert events[0]["room"]["settings"] == {
+        **settings,
+        "seen_share_percent": 60,
+        "vetoes_per_evening": 2,
+        "vetoes_public": False,
+        "consensus_share_percent": 75,
+        "fair_boost": True,
+    }
 
     with recorded(room) as unchanged:
         assert moderator.post(f"/admin/rooms/room/{room.pk}/change/", form).status_code == 302

@@ -118,11 +118,20 @@ def test_details_carry_runtime_genres_and_where_to_watch_in_the_region(fake):
         "stream": ["Netflix"],
         "rent": ["Apple TV"],
         "buy": ["Apple TV"],
+        "services": [
+            {"id": 8, "name": "Netflix", "logo_url": "https://image.tmdb.org/t/p/w92/netflix.jpg"},
+            {
+                "id": 2,
+                "name": "Apple TV",
+                "logo_url": "https://image.tmdb.org/t/p/w92/apple-tv.jpg",
+            },
+        ],
     }
-    assert fake.last("/movie/949").params["append_to_response"] == "watch/providers"
+    appended = fake.last("/movie/949").params["append_to_response"]
+    assert appended == "watch/providers,credits,videos"
     thrones = _client(fake).details("tv", 1399)
     assert (thrones["runtime_minutes"], thrones["year"]) == (80, 2011)
-    assert thrones["providers"]["stream"] == []
+    assert (thrones["providers"]["stream"], thrones["providers"]["rent"]) == (["Max"], [])
 
 
 def test_a_429_is_retried_after_the_time_it_asks_for(fake):

@@ -54,6 +54,8 @@ def test_marking_watched_copies_the_item_and_remembers_the_latest_pick(trio):
     setup.add_item("Heat", by="alice")
     setup.client("alice").post("/api/votes", {"item_id": item.pk, "vote": "up"}, format="json")
     first = select(setup.client("alice"), setup.room, "highest_votes").json()
+    # One pick stands per evening: the next evening picks it again.
+    assert setup.client("alice").post(f"/api/rooms/{setup.room.pk}/tonight/new").status_code == 201
     latest = select(setup.client("bob"), setup.room, "highest_votes").json()
     assert first["item_id"] == latest["item_id"] == item.pk
     added_at = setup.client("alice").get(f"/api/queue/{item.pk}").json()["added_at"]
@@ -89,14 +91,18 @@ def test_marking_records_a_status_event_and_a_history_event(trio):
     item = setup.add_item("Heat")
     with recorded(setup.room) as events:
         body = mark_watched(setup.client("alice"), item).json()
-    assert [(e["type"], e["action"]) for e in events] == [
+    # Watching it ends the evening: the room is told of the next one first.
+    assert [(e["type"], e.get("action")) for e in events] == [
+        ("evening_update", None),
         ("queue_update", "status"),
         ("history_update", "added"),
     ]
-    assert (events[0]["item"]["id"], events[0]["item"]["status"]) == (item.pk, "watched")
-    assert events[1]["entry"] == body
+    assert (events[1]["item"]["id"], events[1]["item"]["status"]) == (item.pk, "watched")
+    assert events[2]["entry"] == body
     watched_item = setup.client("bob").get(f"/api/queue/{item.pk}").json()
+    tonight = setup.client("bob").get(f"/api/rooms/{setup.room.pk}/tonight").json()
     assert events == [
+        {"type": "evening_update", "tonight": tonight},
         {"type": "queue_update", "action": "status", "item": watched_item},
         {"type": "history_update", "action": "added", "entry": body},
     ]

@@ -8,11 +8,12 @@ from history.services import history_mark_watched, history_seen
 from queues.services import item_watched, metadata_wanted
 from realtime.feed import feed
 from realtime.presence import online_user_ids
-from rooms.services import member_leaving, room_closing
+from rooms.services import member_joined, member_leaving, room_closing
 from selection.services import room_ledger as ledger_hook
 from selection.services import selection_for_round
 from tmdb.enrichment import enrichment_schedule
 from tonight.services import (
+    matches_after_joining,
     matches_after_leaving,
     matches_after_vote,
     online_members,
@@ -32,6 +33,7 @@ from watchqueue_site.hooks import Hook
     ("hook", "handlers"),
     [
         (member_leaving, [votes_withdraw_all, matches_after_leaving]),
+        (member_joined, [matches_after_joining]),
         (room_closing, [rounds_end_for_closed_room]),
         (metadata_wanted, [enrichment_schedule]),
         (item_watched, [history_mark_watched]),

@@ -147,24 +147,45 @@ def test_pages_carry_a_policy_that_runs_only_the_apps_own_scripts(room):
         assert "unsafe-inline" not in policy
 
 
-def test_the_invite_shows_the_lan_address_to_a_host_on_localhost(room, monkeypatch):
-    monkeypatch.setattr(invite, "lan_address", lambda: "192.168.1.20")
-    host = browser(room, room.tokens["alice"]).get(f"/r/{room.room.pk}", HTTP_HOST="localhost:8000")
-    page = host.content.decode()
-    links = re.findall(r'class="invite-link" href="([^"]+)"', page)
-    assert links == [
-        f"http://192.168.1.20:8000/join/{room.room.code}",
-        f"http://localhost:8000/join/{room.room.code}",
-    ]
-    assert re.findall(r'<span class="eyebrow">([^<]+)</span>', page) == [
-        "On this Wi-Fi",
-        "On this computer",
-    ]
-    friend = browser(room, room.tokens["bob"]).get(
-        f"/r/{room.room.pk}", HTTP_HOST="192.168.1.20:8000"
-    )
-    links = re.findall(r'class="invite-link" href="([^"]+)"', friend.content.decode())
-    assert links == [f"http://192.168.1.20:8000/join/{room.room.code}"]
+def invite_links(response) -> list[str]:
+    return re.findall(r'class="invite-link" href="([^"]+)"', response.content.decode())
+
+
+def test_the_invite_is_one_link_as_the_page_was_reached_when_phones_can_open_that(room):
+    client = browser(room, room.tokens["bob"])
+    page = client.get(f"/r/{room.room.pk}", HTTP_HOST="192.168.1.20:8000")
+    assert invite_links(page) == [f"http://192.168.1.20:8000/join/{room.room.code}"]
+    assert page.content.decode().count('class="qr"') == 1
+
+
+def test_a_page_reached_on_loopback_invites_at_the_lan_address_the_server_listens_on(
+    room, settings
+):
+    lan = invite.lan_address()
+    if lan is None:
+        pytest.skip("this machine is on no network: no LAN address to show")
+    settings.LISTEN_ADDRESS = "0.0.0.0"
+    client = browser(room, room.tokens["alice"])
+    for host in ("localhost:8000", "127.0.0.1:8000", "[::1]:8000"):
+        page = client.get(f"/r/{room.room.pk}", HTTP_HOST=host)
+        assert invite_links(page) == [f"http://{lan}:8000/join/{room.room.code}"]
+        assert page.content.decode().count('class="qr"') == 1
+    settings.LISTEN_ADDRESS = "192.168.7.7"
+    page = client.get(f"/r/{room.room.pk}", HTTP_HOST="localhost:8000")
+    assert invite_links(page) == [f"http://192.168.7.7:8000/join/{room.room.code}"]
+
+
+@pytest.mark.parametrize("listening", ["127.0.0.1", "localhost", "::1"])
+def test_a_server_listening_on_loopback_says_so_and_shows_no_link(room, settings, listening):
+    settings.LISTEN_ADDRESS = listening
+    for path in ("", "/tv"):
+        page = browser(room, room.tokens["alice"]).get(
+            f"/r/{room.room.pk}{path}", HTTP_HOST="127.0.0.1:8000"
+        )
+        text = page.content.decode()
+        assert "HOST=0.0.0.0 ./scripts/start.sh" in text
+        assert 'class="qr"' not in text
+        assert "127.0.0.1" not in text
 
 
 def test_the_qr_code_encodes_the_join_link(room):
@@ -189,3 +210,38 @@ def test_the_manifest_names_the_app_and_its_icons(db):
     manifest = browser().get("/manifest.webmanifest").json()
     assert (manifest["name"], manifest["display"]) == ("WatchQueue", "standalone")
     assert [icon["purpose"] for icon in manifest["icons"]] == ["any", "any", "maskable"]
+
+
+def test_check_this_draw_replays_a_random_pick_for_the_room_and_nobody_else(room):
+    room.add_item("Heat")
+    room.add_item("Alien")
+    pick = room.client("alice").post(
+        f"/api/queue/room/{room.room.pk}/select", {"mode": "weighted_random"}, format="json"
+    )
+    selection = pick.json()
+    path = f"/r/{room.room.pk}/picks/{selection['id']}"
+    for token in (room.tokens["bob"], screen_token_for(room.room)):
+        page = browser(room, token).get(path)
+        assert page.status_code == 200
+        text = page.content.decode()
+        assert f"Replaying the draw picks {selection['item_title']} again" in text
+        assert f"seed = {selection['seed']}" in text
+    outsider = browser().get(path)
+    assert outsider.status_code == 403
+    assert str(selection["seed"]) not in outsider.content.decode()
+    other = make_room("mallory", name="Next door")
+    assert (
+        browser(other, other.tokens["mallory"])
+        .get(f"/r/{other.room.pk}/picks/{selection['id']}")
+        .status_code
+        == 404
+    )
+
+
+def test_check_this_draw_says_a_pick_by_the_votes_had_no_chance_in_it(room):
+    room.add_item("Heat")
+    pick = room.client("alice").post(
+        f"/api/queue/room/{room.room.pk}/select", {"mode": "highest_votes"}, format="json"
+    )
+    page = browser(room, room.tokens["bob"]).get(f"/r/{room.room.pk}/picks/{pick.json()['id']}")
+    assert "No chance came into this pick" in page.content.decode()

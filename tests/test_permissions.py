@@ -16,11 +16,16 @@ from rooms.services import HOST_ONLY
 from selection.models import Selection
 from selection.services import selection_make
 from tests.factories import RoomSetup, client_for, screen_token_for
+from tonight.models import Attendance, Evening, Match, SeenMark, Veto
+from tonight.services import seen_set, veto_add
 from voting.models import Vote, VotingRound
 from voting.services import VOTE_AS_SELF_ONLY, round_start, vote_cast
 from watchqueue_site.models import RoomEvent
 
-MODELS = [Room, Member, QueueItem, Vote, VotingRound, Selection, WatchEntry, Rating, RoomEvent]
+MODELS = [
+    Room, Member, QueueItem, Vote, VotingRound, Selection, WatchEntry, Rating, RoomEvent,
+    Evening, Attendance, Veto, SeenMark, Match,
+]  # fmt: skip
 
 
 @dataclass
@@ -59,6 +64,21 @@ def snapshot() -> dict[str, int]:
 
 def start_round(w: World) -> None:
     round_start(room=w.setup.room, by=w.setup.members["alice"])
+
+
+def watch_the_pick(w: World) -> None:
+    """Tonight's pick stands until it is watched (or turned down): then the room picks again."""
+    history_mark_watched(item=w.selection.item, by=w.setup.members["alice"])
+
+
+def both_veto_heat(w: World) -> None:
+    for member in w.setup.members.values():
+        veto_add(item_id=w.bobs_item.pk, by=member)
+
+
+def both_have_seen_inception(w: World) -> None:
+    for member in w.setup.members.values():
+        seen_set(item_id=w.alices_item.pk, by=member, user_id=member.user_id, seen=True)
 
 
 @dataclass
@@ -112,8 +132,29 @@ CASES = [
     Case("item_watch", "post", item("/watch")),
     Case("item_watched", "post", item("/watched"), host=201, member=201),
     Case("item_enrich", "post", item("/enrich"), host=503, member=503),
-    Case("select", "post", lambda w: f"/api/queue/room/{w.room_id}/select", host=201, member=201),
+    Case("select", "post", lambda w: f"/api/queue/room/{w.room_id}/select", host=201, member=201,
+         prepare=watch_the_pick),
+    Case("select_preview", "get", lambda w: f"/api/queue/room/{w.room_id}/select/preview"),
     Case("selection_get", "get", lambda w: f"/api/selections/{w.selection.pk}"),
+    Case("selection_turn_down", "post", lambda w: f"/api/selections/{w.selection.pk}/turn-down",
+         host=201, member=201),
+    Case("tonight_get", "get", r("/tonight")),
+    Case("tonight_patch", "patch", r("/tonight"), lambda w: {"max_runtime_minutes": 120}),
+    Case("tonight_new", "post", r("/tonight/new"), host=201, member=403),
+    Case("attendance_own", "put", r("/tonight/attendees/bob"), lambda w: {"in": False}),
+    Case("attendance_other", "put", r("/tonight/attendees/alice"), lambda w: {"in": False},
+         member=403),
+    Case("services_own", "put", r("/members/bob/services"), lambda w: {"services": ["Netflix"]},
+         host=403),
+    Case("services_other", "put", r("/members/alice/services"),
+         lambda w: {"services": ["Netflix"]}, member=403),
+    Case("seen_own", "put", item("/seen/bob"), host=403),
+    Case("seen_other", "put", item("/seen/alice"), member=403),
+    Case("unseen_own", "delete", item("/seen/bob"), host=403, prepare=both_have_seen_inception),
+    Case("unseen_other", "delete", item("/seen/alice"), member=403,
+         prepare=both_have_seen_inception),
+    Case("veto", "post", item("/veto", "bobs_item"), host=201, member=201),
+    Case("veto_withdraw", "delete", item("/veto", "bobs_item"), prepare=both_veto_heat),
     Case("vote_cast", "post", lambda w: "/api/votes",
          lambda w: {"item_id": w.bobs_item.pk, "vote": "down"}),
     Case("vote_get", "get", lambda w: f"/api/votes/{w.alices_item.pk}/bob"),

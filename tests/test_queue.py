@@ -323,9 +323,15 @@ def test_patching_status_watched_records_a_history_entry(trio):
     assert (response.status_code, response.json()["status"]) == (200, "watched")
     entry = WatchEntry.objects.get(item=item)
     assert (entry.title, entry.marked_by, entry.added_by) == ("Inception", "bob", "alice")
-    assert kinds(events) == [("queue_update", "status"), ("history_update", "added")]
-    assert events[0]["item"]["status"] == "watched"
+    # Watching it ends the evening: the room is told of the next one first.
+    assert [e["type"] for e in events] == ["evening_update", "queue_update", "history_update"]
+    assert kinds(events[1:]) == [("queue_update", "status"), ("history_update", "added")]
+    assert events[1]["item"]["status"] == "watched"
     assert events == [
+        {
+            "type": "evening_update",
+            "tonight": setup.client("bob").get(f"/api/rooms/{setup.room.pk}/tonight").json(),
+        },
         {"type": "queue_update", "action": "status", "item": response.json()},
         {
             "type": "history_update",

@@ -10,7 +10,9 @@ from channels.testing import WebsocketCommunicator
 
 from realtime.consumers import CLOSE_FORBIDDEN, CLOSE_UNAUTHORIZED
 from realtime.feed import feed, parse_seq
+from selection.services import selection_make
 from tests.factories import make_room
+from tonight.services import evening_new
 from voting.models import Vote
 from watchqueue_site.asgi import protocols
 
@@ -162,13 +164,15 @@ def test_a_pick_refused_by_the_rate_says_when_to_try_again(settings):
     settings.PICK_RATE = (1, 60)
     setup = make_room("alice", "bob")
     setup.add_item("Heat")
+    # The room's one pick this minute; then the next evening, so that no pick stands.
+    selection_make(room=setup.room, by=setup.host)
+    evening_new(room=setup.room, by=setup.host)
 
     async def scenario():
         communicator = _communicator(setup.room.pk, "bob", setup.tokens["bob"])
         connected, _ = await communicator.connect()
         assert connected
-        for ref in (1, 2):
-            await communicator.send_to(text_data=json.dumps({"type": "selection", "ref": ref}))
+        await communicator.send_to(text_data=json.dumps({"type": "selection", "ref": 2}))
         refused = await _until(communicator, "error")
         await communicator.disconnect()
         await feed.stop()

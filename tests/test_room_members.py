@@ -60,6 +60,11 @@ def test_the_host_changes_the_name_and_some_settings_and_keeps_the_others():
         "voting_duration_seconds": 60,
         "selection_mode": "highest_votes",
         "allow_revotes": True,
+        "seen_share_percent": 50,
+        "vetoes_per_evening": 1,
+        "vetoes_public": True,
+        "consensus_share_percent": 50,
+        "fair_boost": False,
     }
     setup.room.refresh_from_db()
     assert (setup.room.name, setup.room.selection_mode) == ("Saturday", "highest_votes")

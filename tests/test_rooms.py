@@ -38,6 +38,16 @@ SEED_PAYLOAD = {
 }
 
 
+# The settings of tonight's pick, as a room gets them when its creator names none.
+TONIGHT_DEFAULTS = {
+    "seen_share_percent": 50,
+    "vetoes_per_evening": 1,
+    "vetoes_public": True,
+    "consensus_share_percent": 50,
+    "fair_boost": False,
+}
+
+
 def create(payload: dict) -> dict:
     response = APIClient().post("/api/rooms", payload, format="json")
     assert response.status_code == 201, response.json()
@@ -81,7 +91,7 @@ def test_creating_the_seed_room_makes_alice_the_claimed_host_and_lists_bob():
     assert fields(body["member"], "user_id", "is_host", "claimed") == ("alice", True, True)
     room = body["room"]
     assert fields(room, "name", "host", "status") == ("Friday Night Movies", "alice", "open")
-    assert room["settings"] == SEED_PAYLOAD["settings"]
+    assert room["settings"] == {**SEED_PAYLOAD["settings"], **TONIGHT_DEFAULTS}
     members = members_by_id(room)
     assert list(members) == ["alice", "bob"]
     assert fields(members["bob"], "avatar", "is_host", "claimed") == ("🐻", False, False)
@@ -105,6 +115,7 @@ def test_a_room_created_without_settings_gets_the_defaults():
         "voting_duration_seconds": 60,
         "selection_mode": "weighted_random",
         "allow_revotes": True,
+        **TONIGHT_DEFAULTS,
     }
 
 

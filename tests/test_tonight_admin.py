@@ -61,3 +61,28 @@ def test_starting_the_next_evening_gives_the_vetoes_back_and_tells_the_room(mode
     assert Veto.objects.filter(item=heat, evening=evening).exists()  # the old evening keeps it
     assert [event["type"] for event in events] == ["evening_update"]
     assert events[0]["tonight"]["evening"]["id"] == tonight.evening.pk
+
+
+def test_a_share_out_of_range_on_the_room_form_is_an_error_on_the_form(moderator, vetoed):
+    setup, _ = vetoed
+    room = setup.room
+    form = {
+        "name": room.name,
+        "status": "open",
+        "voting_duration_seconds": "60",
+        "selection_mode": "weighted_random",
+        "seen_share_percent": "0",
+        "vetoes_per_evening": "11",
+        "consensus_share_percent": "50",
+        "members-TOTAL_FORMS": "0",
+        "members-INITIAL_FORMS": "0",
+        "members-MIN_NUM_FORMS": "0",
+        "members-MAX_NUM_FORMS": "1000",
+    }
+    with recorded(room) as events:
+        response = moderator.post(f"/admin/rooms/room/{room.pk}/change/", form)
+    assert response.status_code == 200
+    assert "errornote" in response.content.decode()
+    assert events == []
+    room.refresh_from_db()
+    assert (room.seen_share_percent, room.vetoes_per_evening) == (50, 1)

@@ -83,9 +83,20 @@ def test_changing_a_vote_from_up_to_down_moves_the_counts(trio):
     assert pick(response.json()["item"], "upvotes", "downvotes", "vote_score") == (1, 1, 0)
     assert counts(item) == (1, 1, 0)
     assert Vote.objects.filter(item=item).count() == 2
-    [event] = events
+    event = events[0]
     assert pick(event, "user_id", "vote", "vote_score") == ("bob", "down", 0)
-    assert events == [vote_update(item, "bob", "down", (1, 1, 0))]
+    # Both had voted it up: it was tonight's match, and is no longer.
+    assert events == [
+        vote_update(item, "bob", "down", (1, 1, 0)),
+        {
+            "type": "match",
+            "item_id": item.pk,
+            "title": "Inception",
+            "matched": False,
+            "attendees": 2,
+            "matches": [],
+        },
+    ]
 
 
 @pytest.mark.django_db

@@ -23,6 +23,8 @@ import requests
 from django.conf import settings
 from requests.adapters import HTTPAdapter
 
+from tmdb.facts import as_dict, as_list, is_int, page_facts, year
+
 logger = logging.getLogger(__name__)
 
 
@@ -223,7 +225,7 @@ class TMDBClient:
             "tmdb_id": raw["id"],
             "media_type": media_type,
             "title": str(raw.get("title") or raw.get("name") or ""),
-            "year": _year(date),
+            "year": year(date),
             "overview": str(raw.get("overview") or ""),
             "poster_url": self._image("poster", raw.get("poster_path")),
             "backdrop_url": self._image("backdrop", raw.get("backdrop_path")),
@@ -231,13 +233,20 @@ class TMDBClient:
         }
 
     def details(self, media_type: str, tmdb_id: int) -> dict[str, Any]:
-        """A movie or show with its runtime and where it streams, rents or buys in the region."""
+        """A movie or show with its runtime, where it streams, rents or buys in the region, and
+        what a page about it shows (`details`: score, cast, director or creators, trailer,
+        seasons). Pieces TMDB answers in another shape are left out, not guessed at."""
         if media_type not in MEDIA_TYPES:
             raise TMDBNotFound("TMDB has movies and tv shows only.")
         raw = self.get(
             f"/{media_type}/{tmdb_id}",
             language=self.language,
-            append_to_response="watch/providers",
+            append_to_response="watch/providers,credits,videos",
+            # The appended videos are those of the `language` only, unless these are named:
+            # trailers are most often in English or have no language at all.
+            include_video_language=",".join(
+                dict.fromkeys([self.language.split("-")[0], "en", "null"])
+            ),
         )
         if not isinstance(raw.get("id"), int):
             raise TMDBUnavailable("TMDB answered something that is not its JSON.")
@@ -249,25 +258,42 @@ class TMDBClient:
             runtime = episode[0] if episode else last.get("runtime")
         return {
             **self._summary(media_type, raw),
-            "runtime_minutes": runtime if isinstance(runtime, int) and runtime > 0 else None,
+            "runtime_minutes": runtime if is_int(runtime) and runtime > 0 else None,
             "providers": self._providers(raw.get("watch/providers")),
+            "details": page_facts(media_type, raw, language=self.language.split("-")[0]),
         }
 
     def _providers(self, raw: Any) -> dict[str, Any]:
-        region = ((raw or {}).get("results") or {}).get(self.region) or {}
+        region = as_dict(as_dict(as_dict(raw).get("results")).get(self.region))
+        services: dict[str, dict[str, Any]] = {}
 
         def names(kind: str) -> list[str]:
-            listed = region.get(kind) or []
-            return [
-                p["provider_name"] for p in listed if isinstance(p, dict) and p.get("provider_name")
-            ]
+            found = []
+            for provider in as_list(region.get(kind)):
+                name = as_dict(provider).get("provider_name")
+                if not isinstance(name, str) or not name.strip():
+                    continue
+                found.append(name)
+                provider_id = provider.get("provider_id")
+                services.setdefault(
+                    name,
+                    {
+                        "id": provider_id if is_int(provider_id) and provider_id > 0 else None,
+                        "name": name,
+                        "logo_url": self._image("logo", provider.get("logo_path")),
+                    },
+                )
+            return found
 
+        stream, rent, buy = names("flatrate"), names("rent"), names("buy")
         return {
             "region": self.region,
             "link": region.get("link") if isinstance(region.get("link"), str) else None,
-            "stream": names("flatrate"),
-            "rent": names("rent"),
-            "buy": names("buy"),
+            "stream": stream,
+            "rent": rent,
+            "buy": buy,
+            # Each service named above once, with its id and logo, as /watch/providers lists them.
+            "services": list(services.values()),
         }
 
     # The region's streaming services
@@ -305,7 +331,7 @@ class TMDBClient:
                 if not isinstance(raw, dict):
                     continue
                 provider_id, name = raw.get("provider_id"), raw.get("provider_name")
-                if not _is_int(provider_id) or provider_id <= 0 or provider_id in found:
+                if not is_int(provider_id) or provider_id <= 0 or provider_id in found:
                     continue
                 if not isinstance(name, str) or not name.strip():
                     continue
@@ -326,24 +352,14 @@ class TMDBClient:
         (which it gives for the `watch_region` asked); a service with neither goes last."""
         by_region = raw.get("display_priorities")
         priority = by_region.get(self.region) if isinstance(by_region, dict) else None
-        if not _is_int(priority):
+        if not is_int(priority):
             priority = raw.get("display_priority")
-        return priority if _is_int(priority) else math.inf
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+        return priority if is_int(priority) else math.inf
 
 
 def _display_order(entry: tuple[float, dict[str, Any]]) -> tuple[float, str, int]:
     priority, provider = entry
     return priority, provider["name"].casefold(), provider["id"]
-
-
-def _year(date: Any) -> int | None:
-    if isinstance(date, str) and len(date) >= 4 and date[:4].isdigit():
-        return int(date[:4])
-    return None
 
 
 _clients: dict[tuple, TMDBClient] = {}

@@ -1,4 +1,5 @@
-"""Filling queue items in from TMDB: poster, year, runtime, genres, where it streams.
+"""Filling queue items in from TMDB: poster, year, runtime, genres, where it streams, and what a
+page about it shows (score, cast, director or creators, trailer, a show's seasons).
 
 An item added with a TMDB id, or with a title that names one film or show unambiguously, is
 enriched in the background: the add answers at once and the room sees a `queue_update` when
@@ -164,6 +165,7 @@ _ENRICHED_FIELDS = [
     "runtime_minutes",
     "genres",
     "providers",
+    "details",
     *ENRICHMENT_FIELDS,
     "updated_at",
 ]
@@ -179,6 +181,7 @@ def _metadata(details: dict[str, Any]) -> dict[str, Any]:
         "runtime_minutes": details["runtime_minutes"],
         "genres": details["genres"],
         "providers": details["providers"],
+        "details": details["details"],
     }
 
 

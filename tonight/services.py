@@ -25,11 +25,12 @@ from django.db import IntegrityError
 from django.db.models import F
 from django.utils import timezone
 
-from queues.models import OPEN_STATUSES, ItemStatus, QueueItem
-from queues.services import ITEM_NOT_FOUND
+from queues.models import OPEN_STATUSES, QueueItem
+from queues.services import item_for_write
 from rooms.models import Member, Room
-from rooms.services import OTHER_ROOM, member_require_present, require_open
+from rooms.services import member_require_present, require_open
 from tonight.models import Attendance, Evening, Match, Media, SeenMark, Veto
+from tonight.serializers import EveningSerializer
 from voting.models import Vote, VoteValue
 from watchqueue_site.db import atomic, retry_on_conflict, unique_row
 from watchqueue_site.errors import Conflict, Forbidden, Invalid, NotFound
@@ -154,10 +155,11 @@ class Tonight:
 def attendee_ids(
     members: Iterable[Member], online: set[str], said: dict[str, bool | None]
 ) -> list[str]:
-    """Who is in tonight: whoever said so, and of the rest, who is connected, or everyone when
-    nobody is connected."""
+    """Who is in tonight: whoever said so, and of the rest, who is connected, or everyone who
+    has joined when nobody is connected (a listed friend who never joined cannot vote)."""
+    members = list(members)
     present = [member.user_id for member in members]
-    default = online & set(present) or set(present)
+    default = online & set(present) or {member.user_id for member in members if member.claimed}
     return [
         user_id
         for user_id in present
@@ -198,9 +200,14 @@ def tonight_load(room: Room, *, items: Iterable[QueueItem] | None = None) -> Ton
 
 
 def _seen(room: Room, items: Iterable[QueueItem]) -> dict[str, set[str]]:
-    """item_id -> who has seen it: their own marks, and the history of the same title."""
+    """item_id -> who has seen it, for `items`: their own marks, and the history of the same
+    title. Marks on items no longer in the queue are left out: the history speaks for those."""
+    items = list(items)
+    if not items:
+        return {}
     seen: dict[str, set[str]] = defaultdict(set)
-    for item_id, user_id in SeenMark.objects.filter(room=room).values_list("item_id", "user_id"):
+    marks = SeenMark.objects.filter(room=room, item_id__in=[item.pk for item in items])
+    for item_id, user_id in marks.values_list("item_id", "user_id"):
         seen[item_id].add(user_id)
     history = seen_in_history.one(room) if seen_in_history.handlers else {}
     if history:
@@ -253,11 +260,8 @@ def tonight_payload(tonight: Tonight, viewer: Member | None = None) -> dict[str,
     viewer_id = viewer.user_id if viewer is not None else None
     attendees = set(tonight.attendee_ids)
     return {
-        "evening": (
-            {"id": evening.pk, "started_at": evening.started_at, "started_by": evening.started_by}
-            if evening
-            else None
-        ),
+        # Serialized here, so an event's times read exactly as the REST answer's do.
+        "evening": EveningSerializer(evening).data if evening else None,
         "constraints": constraints_payload(evening),
         "attendees": tonight.attendee_ids,
         "attendance": [
@@ -333,17 +337,19 @@ def tonight_update(*, room: Room, by: Member | None, **changes: Any) -> Tonight:
         member_require_present(by)
         evening = evening_for_write(room, by)
         changes = _clean_constraints(changes, evening)
-        if "finish_by" in changes:
-            finish_by = changes["finish_by"]
-            offset = finish_by.utcoffset() if finish_by is not None else None
-            evening.finish_by_offset_minutes = (
-                int(offset.total_seconds() // 60) if offset is not None else None
-            )
         changed = [name for name, value in changes.items() if getattr(evening, name) != value]
         for name in changed:
             setattr(evening, name, changes[name])
+        if "finish_by" in changes:
+            finish_by = changes["finish_by"]
+            offset = finish_by.utcoffset() if finish_by is not None else None
+            minutes = int(offset.total_seconds() // 60) if offset is not None else None
+            # The same moment given in another offset is a change too: reasons use its clock.
+            if minutes != evening.finish_by_offset_minutes:
+                evening.finish_by_offset_minutes = minutes
+                changed.append("finish_by_offset_minutes")
         if changed:
-            evening.save(update_fields=[*changed, "finish_by_offset_minutes"])
+            evening.save(update_fields=changed)
             _evening_event(room)
     return tonight_load(room)
 
@@ -411,28 +417,19 @@ def services_set(*, room: Room, by: Member, user_id: str, services: list[str]) -
 
 
 def attendance_changed(room: Room) -> None:
-    """Someone connected or disconnected: who is in may have changed, and with it the matches.
-    Runs in the presence change's atomic block (`realtime.presence`)."""
-    evening = evening_open(room)
-    if evening is None:
-        return
-    matches_refresh(room, evening)
-    _evening_event(room)
+    """Someone connected or disconnected: who is in may have changed, and with it the matches,
+    even before anything else started the evening (a match does). Runs in the presence
+    change's atomic block (`realtime.presence`)."""
+    matches_refresh(room)
+    if evening_open(room) is not None:
+        _evening_event(room)
 
 
 # Seen it
 
 
 def _item_in_room(item_id: str, by: Member) -> QueueItem:
-    item = unique_row(QueueItem.objects.select_related("room").filter(pk=item_id))
-    if item is None:
-        raise NotFound(ITEM_NOT_FOUND)
-    if item.room_id != by.room_id:
-        raise Forbidden(OTHER_ROOM)
-    require_open(item.room)
-    if item.status == ItemStatus.WATCHED:
-        raise Conflict(ITEM_WATCHED, code="item_watched")
-    return item
+    return item_for_write(item_id, by, watched=ITEM_WATCHED)
 
 
 @retry_on_conflict
@@ -467,15 +464,14 @@ def veto_add(*, item_id: str, by: Member) -> Tonight:
         member_require_present(by)
         item = _item_in_room(item_id, by)
         room = item.room
-        evening = evening_for_write(room, by)
-        veto_spend(evening, item, by)
+        veto_spend(evening_for_write(room, by), item, by)
     return tonight_load(room)
 
 
 def veto_spend(evening: Evening, item: QueueItem, by: Member) -> None:
     """Record `by`'s veto on `item` for `evening`, or refuse it (409) when they have none left
-    or vetoed it already; a vetoed match stops being one, and the room is told. Runs in the
-    caller's atomic block (a turned-down pick spends one)."""
+    or vetoed it already, with the events it causes (the item may stop being a match); runs in
+    the caller's atomic block (a turned-down pick spends one)."""
     limit = evening.room.vetoes_per_evening
     if limit == 0:
         raise Conflict(VETOES_OFF, code="vetoes_off")
@@ -604,6 +600,12 @@ def matches_after_vote(item: QueueItem, value: str | None) -> None:
     ):
         return
     matches_refresh(item.room, item_ids=[item.pk])
+
+
+def matches_after_joining(member: Member) -> None:
+    """A member joins or is listed (rooms' `member_joined` hook): while they count as in (nobody
+    is connected, so everyone is), an item they have not voted up is no longer a match."""
+    matches_refresh(member.room)
 
 
 def matches_after_leaving(member: Member) -> None:

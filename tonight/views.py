@@ -35,8 +35,9 @@ class TonightView(APIView):
         summary="Tonight: who is in, the constraints, vetoes, who has seen what, matches",
         description=(
             "Who is in: a member who said in or out is taken at their word; the others follow "
-            "who is connected, and when nobody is connected every member is in. An item seen by "
-            "at least the room's `seen_share_percent` of attendees is left out of picks. A match "
+            "who is connected, and when nobody is connected every member who has joined is in. "
+            "An item seen by at least the room's `seen_share_percent` of attendees is left out "
+            "of picks. A match "
             "is an item every attendee voted up and nobody vetoed tonight."
         ),
         responses=responses({200: TonightSerializer}),
@@ -54,7 +55,9 @@ class TonightView(APIView):
             "Any member. Only the fields given change. A finish-by time becomes, at pick time, "
             "a maximum runtime of the minutes left; with `max_runtime_minutes` too, the smaller "
             "one counts. `streamable_only` keeps to what streams on a service one of tonight's "
-            "attendees has (`PUT /api/rooms/{room_id}/members/{user_id}/services`)."
+            "attendees has (`PUT /api/rooms/{room_id}/members/{user_id}/services`). A 400 "
+            "names the field: a finish-by time not within the next 24 hours, or a genre both "
+            "included and excluded (with what is already set)."
         ),
         request=ConstraintsInSerializer,
         examples=[

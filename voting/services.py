@@ -12,11 +12,11 @@ from datetime import timedelta
 from django.db import IntegrityError
 from django.utils import timezone
 
-from queues.models import ItemStatus, QueueItem
+from queues.models import QueueItem
 from queues.serializers import vote_counts
-from queues.services import ITEM_NOT_FOUND
+from queues.services import item_for_write
 from rooms.models import Member, Room
-from rooms.services import OTHER_ROOM, member_require_present, require_open
+from rooms.services import member_require_present, require_open
 from voting.models import RoundStatus, Vote, VoteValue, VotingRound
 from voting.serializers import VotingRoundSerializer
 from watchqueue_site.db import atomic, retry_on_conflict, unique_row
@@ -68,15 +68,7 @@ def _vote_event(room: Room, item: QueueItem, user_id: str, value: str | None) ->
 def _votable_item(item_id: str, by: Member) -> QueueItem:
     """The item with its room, read inside the vote's transaction: a vote never lands on an
     item just marked watched or in a room just closed, and moves the counts as they are now."""
-    item = unique_row(QueueItem.objects.select_related("room").filter(pk=item_id))
-    if item is None:
-        raise NotFound(ITEM_NOT_FOUND)
-    if item.room_id != by.room_id:
-        raise Forbidden(OTHER_ROOM)
-    require_open(item.room)
-    if item.status == ItemStatus.WATCHED:
-        raise Conflict(ITEM_NOT_VOTABLE, code="item_watched")
-    return item
+    return item_for_write(item_id, by, watched=ITEM_NOT_VOTABLE)
 
 
 @retry_on_conflict

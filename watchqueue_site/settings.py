@@ -6,6 +6,7 @@ runs on a MongoDB replica set through django-mongodb-backend.
 """
 
 import os
+import re
 import secrets
 from contextlib import suppress
 from pathlib import Path
@@ -286,6 +287,14 @@ SPECTACULAR_SETTINGS = {
 
 # No CHANNEL_LAYERS: events reach each process's clients through its change feed
 # (realtime.feed), so consumers need no channel, and no task waits on one per connection.
+
+# The address daphne listens on, as scripts/start.sh passes its HOST: it tells the join link
+# whether the phones on the network can reach this server (web/invite.py). Empty: found by trying.
+LISTEN_ADDRESS = envstr("LISTEN_ADDRESS")
+if LISTEN_ADDRESS and not re.fullmatch(r"[\w.:\[\]-]+", LISTEN_ADDRESS):
+    raise ImproperlyConfigured(
+        f"LISTEN_ADDRESS must be an address or a host name, not {LISTEN_ADDRESS!r}"
+    )
 
 # Product settings.
 TMDB_API_KEY = envstr("TMDB_API_KEY")

@@ -1,27 +1,64 @@
-"""How friends reach a room: its join link, the machine's LAN address, and QR codes of both.
+"""How friends reach a room: one join link, the one the phones around can open, and its QR code.
 
-The link uses the address the visitor reached the server by, which works for whoever is already
-there. A host who opened the app as `localhost` needs the machine's LAN address for the phones
-around them, so the host is shown that link too (the seed's "Sharing with Friends").
+A phone cannot open a loopback address (`localhost`, 127.0.0.1, ::1): that is the phone itself.
+So a page reached by one shows the machine's LAN address instead, and only when the server
+listens on it: a server bound to 127.0.0.1 answers nobody but this machine, and a link to the
+LAN address would not work. Then the page says so in words, and how to fix it, and shows no link.
 """
 
 import ipaddress
 import socket
+import time
 from dataclasses import dataclass
 
 import segno
+from django.conf import settings
 from django.http import HttpRequest
 from django.http.request import split_domain_port
 from django.urls import reverse
 
-LOCAL_NAMES = {"localhost", "127.0.0.1", "[::1]", "::1"}
+NO_NETWORK = (
+    "Phones can't reach this server: this computer is on no network. Connect it to your "
+    "Wi-Fi, then reload this page."
+)
+LOOPBACK_ONLY = (
+    "Phones can't reach this server: it listens only on this computer. Stop it and start "
+    "it again with HOST=0.0.0.0 ./scripts/start.sh, then reload this page."
+)
+# A probe's answer is kept this long, so a page view costs no connection attempt.
+_PROBE_SECONDS = 30
+_probes: dict[tuple[str, int], tuple[float, bool]] = {}
 
 
 @dataclass(frozen=True)
-class Invite:
-    url: str
-    qr_svg: str
-    label: str = ""  # where the link works, when there are several
+class JoinAddress:
+    """The join link phones can open and its QR code, or, when there is none, why not."""
+
+    url: str = ""
+    qr_svg: str = ""
+    problem: str = ""
+
+
+def _address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return None
+
+
+def is_loopback(host: str) -> bool:
+    """Whether `host` (a name or an address, IPv6 in brackets or not) is this machine only."""
+    name = host.strip("[]").lower().rstrip(".")
+    address = _address(name)
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    return bool(address and address.is_loopback)
+
+
+def is_unspecified(host: str) -> bool:
+    """0.0.0.0 or ::, which a server binds to listen on every interface, and no phone opens."""
+    address = _address(host)
+    return bool(address and address.is_unspecified)
 
 
 def lan_address() -> str | None:
@@ -39,6 +76,28 @@ def lan_address() -> str | None:
     return None if ipaddress.ip_address(address).is_loopback else address
 
 
+def listens_on(address: str, port: int) -> bool:
+    """Whether this server answers on `address`, not only on a loopback one.
+
+    `LISTEN_ADDRESS` (the address daphne was given, as scripts/start.sh passes its HOST) says
+    so when set. Otherwise one connection to `address:port` finds out: it never leaves this
+    machine, and a server bound to 127.0.0.1 refuses it at once.
+    """
+    if settings.LISTEN_ADDRESS:
+        return not is_loopback(settings.LISTEN_ADDRESS)
+    now = time.monotonic()
+    known = _probes.get((address, port))
+    if known and now - known[0] < _PROBE_SECONDS:
+        return known[1]
+    try:
+        socket.create_connection((address, port), timeout=0.5).close()
+        answers = True
+    except OSError:
+        answers = False
+    _probes[(address, port)] = (now, answers)
+    return answers
+
+
 def qr_svg(url: str) -> str:
     """An inline SVG QR code of `url`, sized by CSS."""
     return segno.make(url, error="m").svg_inline(
@@ -46,24 +105,26 @@ def qr_svg(url: str) -> str:
     )
 
 
-def invites(request: HttpRequest, code: str, *, for_host: bool) -> list[Invite]:
-    """The join link as the visitor reached the server and, for the host, the LAN one."""
+def join_address(request: HttpRequest, code: str) -> JoinAddress:
+    """The room's join link as phones can open it: as the page was reached, unless that was a
+    loopback address; then at this machine's LAN address, when the server listens there."""
     path = reverse("web:join", kwargs={"code": code})
-    here = request.build_absolute_uri(path)
     hostname, port = split_domain_port(request.get_host())
-    local = hostname in LOCAL_NAMES
+    if not (is_loopback(hostname) or is_unspecified(hostname)):
+        url = request.build_absolute_uri(path)
+        return JoinAddress(url=url, qr_svg=qr_svg(url))
     lan = lan_address()
-    if not (lan and hostname != lan and (for_host or local)):
-        return [Invite(url=here, qr_svg=qr_svg(here))]
-    # The port the visitor used, which is the one daphne listens on when reached directly.
+    configured = settings.LISTEN_ADDRESS
+    if configured and not (is_loopback(configured) or is_unspecified(configured)):
+        # Bound to one address: that is the one to open.
+        lan = configured.strip("[]")
+    if lan is None:
+        return JoinAddress(problem=NO_NETWORK)
+    # The port the page was reached by, which is the one daphne listens on when reached directly.
     port = port or request.get_port()
+    if not listens_on(lan, int(port)):
+        return JoinAddress(problem=LOOPBACK_ONLY)
     default = {"http": "80", "https": "443"}.get(request.scheme)
-    lan_link = f"{request.scheme}://{lan}{'' if port == default else ':' + port}{path}"
-    links = [
-        (lan_link, "On this Wi-Fi"),
-        (here, "On this computer" if local else "As you opened it"),
-    ]
-    if not local:
-        # Reached by another name (a tunnel, a host name): that link leads.
-        links.reverse()
-    return [Invite(url=url, qr_svg=qr_svg(url), label=label) for url, label in links]
+    host = f"[{lan}]" if ":" in lan else lan
+    url = f"{request.scheme}://{host}{'' if port == default else ':' + port}{path}"
+    return JoinAddress(url=url, qr_svg=qr_svg(url))

@@ -12,6 +12,7 @@ urlpatterns = [
     path("r/<str:room_id>/session", session.RoomSessionView.as_view(), name="session"),
     path("r/<str:room_id>/history", views.history, name="history"),
     path("r/<str:room_id>/tv", views.tv, name="tv"),
+    path("r/<str:room_id>/picks/<str:selection_id>", views.draw, name="draw"),
     path("offline", views.offline, name="offline"),
     path("manifest.webmanifest", views.manifest, name="manifest"),
     path("sw.js", views.service_worker, name="service-worker"),

@@ -23,11 +23,13 @@ from rooms.models import CODE_ALPHABET, CODE_LENGTH, Member, Room, SelectionMode
 from rooms.serializers import MemberSerializer
 from rooms.services import normalize_code, room_get_by_code
 from rooms.tokens import Screen, cookie_name, reader_from_token
+from selection.models import Selection
 from watchqueue_site.db import is_id
 from watchqueue_site.errors import NotFound, RateLimited
 from web import assets
 from web.avatars import AVATAR_CHOICES, AVATARS, image_urls
-from web.invite import invites
+from web.draws import draw_check
+from web.invite import join_address
 
 # Posters come from TMDB's image servers (or a mirror on the LAN), so images may come from
 # anywhere; they are only ever the URLs TMDB's configuration gives, never a member's input.
@@ -201,6 +203,24 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "web/join.html", context)
 
 
+def _refused(
+    request: HttpRequest, room_id: str, room: Room | None, token: str | None
+) -> HttpResponse:
+    """The page for a room that is gone, or for someone who is not in it."""
+    heading, message = (
+        ("This room is gone", ROOM_GONE) if room is None else ("Not in this room", NOT_A_MEMBER)
+    )
+    response = render(
+        request,
+        "web/not_in_room.html",
+        {"heading": heading, "message": message},
+        status=404 if room is None else 403,
+    )
+    if token is not None:
+        response.delete_cookie(cookie_name(room_id), samesite="Lax")
+    return response
+
+
 def _room_page(
     request: HttpRequest, room_id: str, template: str, *, members_only: bool = False
 ) -> HttpResponse:
@@ -211,24 +231,12 @@ def _room_page(
     if room is None or reader is None or (members_only and not isinstance(reader, Member)):
         if room is not None and isinstance(reader, Screen):
             return redirect("web:tv", room_id=room_id)
-        heading, message = (
-            ("This room is gone", ROOM_GONE) if room is None else ("Not in this room", NOT_A_MEMBER)
-        )
-        response = render(
-            request,
-            "web/not_in_room.html",
-            {"heading": heading, "message": message},
-            status=404 if room is None else 403,
-        )
-        if token is not None:
-            response.delete_cookie(cookie_name(room_id), samesite="Lax")
-        return response
-    is_host = isinstance(reader, Member) and reader.is_host
+        return _refused(request, room_id, room, token)
     context = {
         "room": room,
         "you": reader if isinstance(reader, Member) else None,
         "config": _config(room, reader, token),
-        "invites": invites(request, room.code, for_host=is_host),
+        "join": join_address(request, room.code),
         "modes": MODES,
         "durations": DURATIONS,
     }
@@ -248,6 +256,21 @@ def history(request: HttpRequest, room_id: str) -> HttpResponse:
 @page
 def tv(request: HttpRequest, room_id: str) -> HttpResponse:
     return _room_page(request, room_id, "web/tv.html")
+
+
+@page
+def draw(request: HttpRequest, room_id: str, selection_id: str) -> HttpResponse:
+    """ "Check this draw": a pick with its seed and weights, replayed, and how to replay it."""
+    if not (is_id(room_id) and is_id(selection_id)):
+        raise Http404(ROOM_GONE)
+    room = Room.objects.filter(pk=room_id).first()
+    reader, token = _reader(request, room_id)
+    if room is None or reader is None:
+        return _refused(request, room_id, room, token)
+    selection = Selection.objects.filter(pk=selection_id, room=room).first()
+    if selection is None:
+        raise Http404("This room made no such pick.")
+    return _private(render(request, "web/draw.html", {"room": room, **draw_check(selection)}))
 
 
 @page

@@ -1,6 +1,8 @@
 // Adding a film or show: a title typed in, or one of TMDB's suggestions (an ARIA combobox that
 // works with a thumb, a mouse or the arrow keys). TMDB's key stays on the server; without one,
-// the form still adds by title, and says once how to turn suggestions on.
+// the form still adds by title, and says once how to turn suggestions on. The suggestions never
+// cover the controls they go with: on a phone they come below the Add button and the Film/Show
+// switch (which shows once the field is in use), pushing the queue down.
 import { api } from "./api.js";
 import { h, poster } from "./ui.js";
 
@@ -30,8 +32,15 @@ export class AddForm {
       else this.submitTyped();
     });
     this.input.addEventListener("input", () => this.typed());
+    this.input.addEventListener("focus", () => this.form.classList.add("in-use"));
     this.input.addEventListener("keydown", (event) => this.key(event));
     this.input.addEventListener("blur", () => setTimeout(() => this.close(), 150));
+    // Once the form is left empty, the phone's Film/Show switch folds away again.
+    this.form.addEventListener("focusout", () =>
+      setTimeout(() => {
+        if (!this.form.contains(document.activeElement) && !this.input.value.trim()) this.form.classList.remove("in-use");
+      }, 200),
+    );
   }
 
   hintOnce() {
@@ -75,6 +84,7 @@ export class AddForm {
       await this.add(fields);
       this.input.value = "";
       this.results = [];
+      this.form.classList.toggle("in-use", this.form.contains(document.activeElement));
     } catch {
       this.input.focus();
     } finally {
@@ -84,6 +94,7 @@ export class AddForm {
   }
 
   typed() {
+    this.form.classList.add("in-use");
     this.input.removeAttribute("aria-invalid");
     clearTimeout(this.timer);
     if (!this.suggest) return;

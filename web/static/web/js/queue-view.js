@@ -1,14 +1,17 @@
 // The queue as cards, one per item, kept in place between updates: a card's buttons keep focus
 // while its counts change, and cards glide to their new place when the order changes. Each card
 // also says where the item stands tonight: a match, vetoed, seen by whom, left out and why, and
-// its chance in tonight's draw.
+// its chance in tonight's draw. On a phone a card is short enough for two to fit on the first
+// screen: the votes, seen it and veto share one row under the poster.
 import { reasonsText, vetoedText } from "./tonight.js";
 import { avatar, h, itemFacts, poster, providersLine } from "./ui.js";
 
+const HIGHLIGHT_MS = 2400;
 const reduceMotion = () => window.matchMedia("(prefers-reduced-motion: reduce)").matches;
 
 export class QueueView {
-  // actions: { vote(item, kind), menu(item) -> [{label, run, danger}], seen(item), veto(item) }
+  // actions: { vote(item, kind), menu(item) -> [{label, run, danger}], seen(item), veto(item),
+  //   details(item, opener) }
   constructor(list, { state, actions }) {
     this.list = list;
     this.state = state;
@@ -62,6 +65,8 @@ export class QueueView {
 
   build(item) {
     const refs = {};
+    // Its poster or title opens the item's details; the title, a button, gets the focus back.
+    const details = () => this.actions.details && this.actions.details(this.state.items.get(item.id), refs.open);
     const voteButton = (kind) =>
       h(
         "button",
@@ -72,14 +77,13 @@ export class QueueView {
     const element = h(
       "li",
       { class: "item", dataset: { id: item.id } },
-      (refs.poster = h("div", { class: "item-poster" })),
+      (refs.poster = h("div", { class: "item-poster", onclick: details })),
       h(
         "div",
         { class: "item-body" },
-        (refs.title = h("h3", { class: "item-title" })),
+        (refs.title = h("h3", { class: "item-title" }, (refs.open = h("button", { class: "item-open", type: "button", "aria-haspopup": "dialog", onclick: details })))),
         (refs.meta = h("p", { class: "item-meta" })),
-        (refs.badges = h("p", { class: "item-badges", hidden: true })),
-        (refs.genres = h("ul", { class: "item-genres", "aria-label": "Genres" })),
+        h("div", { class: "item-tags" }, (refs.badges = h("p", { class: "item-badges", hidden: true })), (refs.genres = h("ul", { class: "item-genres", "aria-label": "Genres" }))),
         (refs.providers = h("div", {})),
         (refs.added = h("p", { class: "item-added" })),
         (refs.note = h("p", { class: "item-note", hidden: true })),
@@ -87,18 +91,18 @@ export class QueueView {
       ),
       h(
         "div",
-        { class: "item-bottom" },
+        { class: "item-actions" },
         (refs.votes = h("div", { class: "votes", role: "group" }, (refs.up = voteButton("up")), (refs.score = h("span", { class: "score", "aria-hidden": "true" })), (refs.down = voteButton("down")))),
         (refs.voters = h("ul", { class: "voters", "aria-label": "Votes so far" })),
-        (refs.menuHost = h("div", { class: "menu-host" })),
+        h(
+          "div",
+          { class: "item-tonight" },
+          (refs.seen = h("button", { class: "chip-button seen-button", type: "button", "aria-pressed": "false", onclick: () => this.actions.seen(this.state.items.get(item.id)) })),
+          (refs.veto = h("button", { class: "chip-button veto-button", type: "button", onclick: () => this.actions.veto(this.state.items.get(item.id)) })),
+          (refs.seenBy = h("ul", { class: "seen-by", "aria-label": "Seen by" })),
+        ),
       ),
-      h(
-        "div",
-        { class: "item-tonight" },
-        (refs.seen = h("button", { class: "chip-button seen-button", type: "button", "aria-pressed": "false", onclick: () => this.actions.seen(this.state.items.get(item.id)) })),
-        (refs.veto = h("button", { class: "chip-button veto-button", type: "button", onclick: () => this.actions.veto(this.state.items.get(item.id)) })),
-        (refs.seenBy = h("ul", { class: "seen-by", "aria-label": "Seen by" })),
-      ),
+      (refs.menuHost = h("div", { class: "menu-host" })),
     );
     element.classList.add("is-new");
     setTimeout(() => element.classList.remove("is-new"), 600);
@@ -114,7 +118,7 @@ export class QueueView {
     if (keys.looks !== looks) {
       keys.looks = looks;
       refs.poster.replaceChildren(poster(item));
-      refs.title.textContent = item.title;
+      refs.open.textContent = item.title;
       refs.votes.setAttribute("aria-label", `Vote on ${item.title}`);
       refs.meta.textContent = itemFacts(item);
       refs.genres.replaceChildren(...(item.genres || []).slice(0, 4).map((genre) => h("li", { text: genre })));
@@ -191,7 +195,7 @@ export class QueueView {
     const seenMine = Boolean(me && seenBy.includes(me));
     refs.seen.hidden = !state.tonight;
     refs.seen.setAttribute("aria-pressed", String(seenMine));
-    refs.seen.replaceChildren(h("span", { class: "glyph", "aria-hidden": "true", text: seenMine ? "✓" : "👁" }), seenMine ? "Seen it" : "Seen it?");
+    refs.seen.replaceChildren(h("span", { class: "glyph", "aria-hidden": "true", text: seenMine ? "✓" : "👁" }), h("span", { class: "chip-label", text: seenMine ? "Seen it" : "Seen it?" }));
     refs.seen.setAttribute("aria-label", `I have seen ${item.title}`);
     refs.seen.disabled = !state.isOpen();
     refs.seenBy.replaceChildren(
@@ -207,10 +211,10 @@ export class QueueView {
     refs.veto.hidden = !state.tonight || (perEvening === 0 && !mine);
     refs.veto.classList.toggle("pressed", mine);
     if (mine) {
-      refs.veto.replaceChildren(h("span", { class: "glyph", "aria-hidden": "true", text: "↩" }), "Withdraw veto");
+      refs.veto.replaceChildren(h("span", { class: "glyph", "aria-hidden": "true", text: "↩" }), h("span", { class: "chip-label", text: "Withdraw veto" }));
       refs.veto.setAttribute("aria-label", `Withdraw your veto on ${item.title}`);
     } else {
-      refs.veto.replaceChildren(h("span", { class: "glyph", "aria-hidden": "true", text: "✋" }), "Veto", h("span", { class: "chip-count", text: `${vetoesLeft} left` }));
+      refs.veto.replaceChildren(h("span", { class: "glyph", "aria-hidden": "true", text: "✋" }), h("span", { class: "chip-label", text: "Veto" }), h("span", { class: "chip-count" }, vetoesLeft, h("span", { class: "chip-label", text: " left" })));
       refs.veto.setAttribute("aria-label", `Veto ${item.title} for tonight (${vetoesLeft} ${vetoesLeft === 1 ? "veto" : "vetoes"} left)`);
     }
     refs.veto.disabled = !state.isOpen();
@@ -240,11 +244,16 @@ export class QueueView {
     });
   }
 
+  // Show a card that was just added (or met again): scrolled into view and lit up for a moment.
   flash(itemId) {
     const card = this.cards.get(itemId);
     if (!card) return;
     card.element.scrollIntoView({ block: "center", behavior: reduceMotion() ? "auto" : "smooth" });
-    card.element.animate([{ boxShadow: "0 0 0 3px var(--accent)" }, { boxShadow: "0 0 0 0 transparent" }], { duration: 1400 });
+    card.element.classList.remove("highlight");
+    void card.element.offsetWidth; // restart the animation
+    card.element.classList.add("highlight");
+    clearTimeout(card.highlightTimer);
+    card.highlightTimer = setTimeout(() => card.element.classList.remove("highlight"), HIGHLIGHT_MS);
   }
 }
 

@@ -1,13 +1,22 @@
 // The pick, revealed the same way on every phone and on the TV: the titles in play flicker past,
 // slowing down, and land on the one chosen, with the reason in words, the others that were in
-// the running, and why the rest were not.
+// the running, and why the rest were not. It closes by itself a little later, unless someone
+// starts using it, and hands the focus back to where it was. A draw's seed is not shown: it is
+// behind "Check this draw", a page that replays it.
 import { excludedList } from "./tonight.js";
 import { announce, h, poster } from "./ui.js";
 
 const MODE_NAMES = { weighted_random: "Weighted random", highest_votes: "Highest votes", round_robin: "Round robin", consensus: "Consensus" };
 const SPIN_MS = 2600;
 const CANDIDATES_SHOWN = 6;
+const AUTO_CLOSE_SECONDS = 10;
 const shown = new Set();
+// Where the focus was before the reveal opened, to go back to; and whether the person has
+// started using the reveal (then it stays until they close it).
+let returnTo = null;
+let engaged = false;
+let closeTimer = null;
+let wired = false;
 // The timers of the reveal on screen: a newer pick cancels them, so an older one's landing or
 // closing never writes into the newer one's dialog.
 let timers = [];
@@ -57,12 +66,15 @@ function reducedMotion() {
 // Show a pick once per page, however many events carry it; `again` shows it once more, landed.
 // turnDown() -> { label, run(selection) -> Promise } | null, asked when the pick lands, offers
 // to turn it down; a refusal's words are shown in the dialog.
-export function reveal(selection, { titles, onWatch = null, turnDown = null, autoCloseSeconds = 0, again = false }) {
+// `autoCloseSeconds` after it lands it closes by itself (0: never; a reveal asked for `again`
+// stays until closed).
+export function reveal(selection, { titles, onWatch = null, turnDown = null, again = false, autoCloseSeconds = again ? 0 : AUTO_CLOSE_SECONDS }) {
   if (shown.has(selection.id) && !again) return;
   shown.add(selection.id);
   for (const timer of timers) clearTimeout(timer);
   timers = [];
   const dialog = document.getElementById("reveal-dialog");
+  wire(dialog);
   const title = document.getElementById("reveal-title");
   const posterBox = document.getElementById("reveal-poster");
   const reason = document.getElementById("reveal-reason");
@@ -77,13 +89,21 @@ export function reveal(selection, { titles, onWatch = null, turnDown = null, aut
   }
   posterBox.replaceChildren();
   reason.textContent = "";
+  document.getElementById("reveal-check").hidden = true;
+  stopTimer();
   more.hidden = true;
   problem.hidden = true;
   if (watch) watch.hidden = true;
   if (refuse) refuse.hidden = true;
   dialog.classList.remove("landed");
   dialog.classList.add("spinning");
-  if (!dialog.open) dialog.showModal();
+  if (!dialog.open) {
+    returnTo = document.activeElement;
+    engaged = false;
+    dialog.showModal();
+    // The dialog itself takes the focus, not its "Close": a keyboard is not sent anywhere.
+    dialog.focus();
+  }
 
   const land = () => {
     dialog.classList.remove("spinning");
@@ -91,6 +111,7 @@ export function reveal(selection, { titles, onWatch = null, turnDown = null, aut
     title.textContent = selection.item_title;
     if (selection.item) posterBox.replaceChildren(poster(selection.item));
     reason.textContent = reasonText(selection);
+    showCheck(selection);
     showMore(selection);
     announce(`Picked: ${selection.item_title}.`, { urgent: true });
     if (watch && onWatch && selection.item && selection.item.status === "queued") {
@@ -117,7 +138,7 @@ export function reveal(selection, { titles, onWatch = null, turnDown = null, aut
         }
       };
     }
-    if (autoCloseSeconds) later(() => dialog.open && dialog.close(), autoCloseSeconds * 1000);
+    if (autoCloseSeconds && !engaged) closeIn(dialog, autoCloseSeconds);
   };
 
   const pool = titles.length > 1 ? titles : [selection.item_title];
@@ -140,6 +161,50 @@ export function reveal(selection, { titles, onWatch = null, turnDown = null, aut
   };
   title.textContent = pool[0];
   step();
+}
+
+// A draw can be checked: its seed and the weights, replayed, on a page of its own.
+function showCheck(selection) {
+  const check = document.getElementById("reveal-check");
+  check.hidden = selection.seed === null || selection.seed === undefined;
+  document.getElementById("reveal-check-link").href = `/r/${selection.room_id}/picks/${selection.id}`;
+}
+
+function closeIn(dialog, seconds) {
+  const bar = document.getElementById("reveal-timer");
+  bar.hidden = false;
+  bar.firstElementChild.animate([{ transform: "scaleX(1)" }, { transform: "scaleX(0)" }], { duration: seconds * 1000, easing: "linear", fill: "forwards" });
+  closeTimer = setTimeout(() => dialog.open && dialog.close(), seconds * 1000);
+}
+
+function stopTimer() {
+  clearTimeout(closeTimer);
+  closeTimer = null;
+  const bar = document.getElementById("reveal-timer");
+  bar.hidden = true;
+  bar.firstElementChild.getAnimations().forEach((animation) => animation.cancel());
+}
+
+// Once per page: someone using the reveal keeps it open; closing it hands the focus back.
+function wire(dialog) {
+  if (wired) return;
+  wired = true;
+  const engage = (event) => {
+    if (event.type === "keydown" && event.key === "Escape") return;
+    if (engaged) return;
+    engaged = true;
+    stopTimer();
+  };
+  dialog.addEventListener("pointerdown", engage);
+  dialog.addEventListener("keydown", engage);
+  dialog.addEventListener("close", () => {
+    for (const timer of timers) clearTimeout(timer);
+    timers = [];
+    stopTimer();
+    const back = returnTo;
+    returnTo = null;
+    if (back && back !== document.body && back.isConnected && typeof back.focus === "function") back.focus({ preventScroll: true });
+  });
 }
 
 function showMore(selection) {

@@ -4,6 +4,7 @@
 // comes back as the room's events.
 import { AddForm } from "./add-form.js";
 import { api, forgetToken, useToken } from "./api.js";
+import { DetailsSheet } from "./details-sheet.js";
 import { EditDialog } from "./edit-dialog.js";
 import { Live, showStatus } from "./live.js";
 import { QueueView } from "./queue-view.js";
@@ -12,6 +13,7 @@ import { modeName } from "./reveal.js";
 import { Removals } from "./removal.js";
 import { RoomDialog } from "./room-dialog.js";
 import { RoomState } from "./store.js";
+import { SwipeDeck } from "./swipe.js";
 import { celebrateMatch } from "./tonight.js";
 import { TonightPanel } from "./tonight-panel.js";
 import { $, CONNECTION, announce, avatar, clock, config, dismissToasts, h, itemFacts, poster, showError, toast, wireInvite } from "./ui.js";
@@ -46,17 +48,24 @@ function moveCounts(item, from, to) {
 
 const voting = new Set();
 
-// A vote shows at once; the server's answer (or its event) then sets the true counts, and a
-// refusal puts back exactly what this vote changed.
-async function vote(item, kind) {
-  if (!item || voting.has(item.id)) return;
+// A card's vote button: a second tap on the same one takes the vote back.
+function vote(item, kind) {
+  if (!item) return Promise.resolve(false);
+  return setVote(item, state.myVote(item.id) === kind ? null : kind);
+}
+
+// Set this member's vote on an item ("up", "down", or null to withdraw it); resolves to whether
+// the server took it. The vote shows at once; the server's answer (or its event) then sets the
+// true counts, and a refusal puts back exactly what this vote changed.
+async function setVote(item, after) {
+  if (!item || voting.has(item.id)) return false;
   const before = state.myVote(item.id);
-  const after = before === kind ? null : kind;
+  if (before === after) return true;
   const voters = state.voteMap(item.id);
   const setMine = (value) => (value ? voters.set(me, value) : voters.delete(me));
   setMine(after);
   state.items.set(item.id, moveCounts(state.items.get(item.id), before, after));
-  queueView.render();
+  renderVotes();
   voting.add(item.id);
   try {
     // The true counts come with the vote's event, which may overtake this answer.
@@ -66,6 +75,7 @@ async function vote(item, kind) {
       await api("DELETE", `/votes/${item.id}/${encodeURIComponent(me)}`);
     }
     dismissToasts(`vote:${item.id}`);
+    return true;
   } catch (error) {
     setMine(before);
     showError(error, { key: `vote:${item.id}` });
@@ -76,10 +86,16 @@ async function vote(item, kind) {
     } catch {
       if (state.items.has(item.id)) state.items.set(item.id, moveCounts(state.items.get(item.id), after, before));
     }
+    return false;
   } finally {
     voting.delete(item.id);
-    queueView.render();
+    renderVotes();
   }
+}
+
+function renderVotes() {
+  queueView.render();
+  swipe.render();
 }
 
 async function addItem(fields) {
@@ -89,12 +105,14 @@ async function addItem(fields) {
     state.learn(item);
     dismissToasts("add");
     render();
+    // The new card is shown where it landed, lit up for a moment.
+    if (view === "list") queueView.flash(item.id);
     announce(`Added ${item.title}.`);
   } catch (error) {
     if (error.code === "duplicate_item" && error.body.existing_item) {
       const existing = error.body.existing_item;
       toast(`${existing.title} is already in the queue, added by ${nameOf(existing.added_by)}.`, { kind: "error", key: "add" });
-      queueView.flash(existing.id);
+      if (view === "list") queueView.flash(existing.id);
     } else {
       showError(error, { key: "add" });
     }
@@ -150,7 +168,8 @@ async function toggleVeto(item) {
   }
 }
 
-const queueView = new QueueView($("#queue"), { state, actions: { vote, menu: itemMenu, seen: toggleSeen, veto: toggleVeto } });
+const detailsSheet = new DetailsSheet({ state, tmdb: cfg.tmdb });
+const queueView = new QueueView($("#queue"), { state, actions: { vote, menu: itemMenu, seen: toggleSeen, veto: toggleVeto, details: (item, opener) => detailsSheet.open(item, opener) } });
 const tonightPanel = new TonightPanel({ state, cfg, me, onChanged: () => render() });
 const pickCard = new PickCard({
   state,
@@ -163,6 +182,7 @@ const pickCard = new PickCard({
   render: () => render(),
 });
 const addForm = new AddForm($("#add-form"), { tmdb: cfg.tmdb, add: addItem });
+const swipe = new SwipeDeck($("#swipe"), { state, vote: setVote, onDone: () => setView("list") });
 const dialog = new RoomDialog({ state, cfg, me, onLeft: leave, onReopened: () => live.resume() });
 const editDialog = new EditDialog();
 const removals = new Removals({ state, render: () => render(), onRestored: (id) => queueView.flash(id) });
@@ -178,11 +198,14 @@ function render() {
   renderNow();
   const count = queueView.render();
   $("#queue-count").textContent = count ? `(${count})` : "";
-  $("#queue-empty").hidden = count > 0;
+  $("#queue").hidden = view === "swipe";
+  $("#queue-empty").hidden = count > 0 || view === "swipe";
+  swipe.render();
   renderRound();
   pickCard.render();
   tonightPanel.render();
   dialog.render();
+  detailsSheet.render();
   addForm.setEnabled(state.isOpen() && !state.gone);
 }
 
@@ -201,14 +224,23 @@ function renderBanner() {
   if (state.gone) banner.append(h("a", { class: "button", href: "/", text: "Back to the start" }));
 }
 
+// Who is here: small faces in the header (with names from a laptop's width up), you first.
+const PRESENCE_FACES = 4;
+let presenceKey = null;
+
 function renderPresence() {
+  const here = [...state.presence].sort((a, b) => (b.user_id === me) - (a.user_id === me));
+  const key = JSON.stringify(here.map((user) => [user.user_id, user.name, user.avatar]));
+  if (key === presenceKey) return;
+  presenceKey = key;
   const list = $("#presence-list");
-  const here = state.presence;
   list.replaceChildren(
-    ...here.map((user) =>
-      h("li", { class: user.user_id === me ? "me" : "" }, avatar(user), user.user_id === me ? `${user.name} (you)` : user.name),
-    ),
+    ...here.map((user) => {
+      const name = user.user_id === me ? `${user.name} (you)` : user.name;
+      return h("li", { class: user.user_id === me ? "me" : "", title: name }, avatar(user), h("span", { class: "presence-name", text: name }));
+    }),
   );
+  if (here.length > PRESENCE_FACES) list.append(h("li", { class: "presence-more", "aria-hidden": "true", text: `+${here.length - PRESENCE_FACES}` }));
   if (!here.length) list.append(h("li", { class: "presence-empty", text: "Nobody else is here yet: share the code." }));
   list.setAttribute("aria-label", `${here.length} here now`);
 }
@@ -239,17 +271,32 @@ let ticker = null;
 
 function renderRound() {
   const round = state.round;
-  const live = round && round.status === "open";
+  const live = Boolean(round && round.status === "open");
   $("#round-idle").hidden = live;
   $("#round-live").hidden = !live;
   const start = $("#round-start");
-  start.textContent = `Start a ${durationLabel(state.room.settings.voting_duration_seconds)} round`;
+  const length = durationLabel(state.room.settings.voting_duration_seconds);
+  start.textContent = `Start a ${length} round`;
   start.disabled = !state.isOpen();
   const idleNote = $("#round-idle p");
   idleNote.textContent = round && round.status === "closed" && round.outcome ? round.outcome : "Give everyone a set time to vote; when it ends the room's mode picks.";
+  // The bar at the bottom of a phone: start a round or pick; the round while it runs; the pick
+  // while it stands (pick-card.js words that button).
+  const mayEnd = live && (state.isHost() || round.started_by === me);
+  const standing = state.standing();
+  $("#action-bar").dataset.state = live ? "round" : standing ? "pick" : "idle";
+  $("#bar-round").hidden = !live;
+  $("#bar-pick").hidden = live;
+  const barStart = $("#bar-round-start");
+  barStart.hidden = live || Boolean(standing);
+  barStart.disabled = !state.isOpen();
+  barStart.setAttribute("aria-label", `Start a ${length} voting round`);
+  $("#bar-round-end").hidden = !mayEnd;
   clearInterval(ticker);
-  if (!live) return;
-  const mayEnd = state.isHost() || round.started_by === me;
+  if (!live) {
+    hideRoundBanner();
+    return;
+  }
   $("#round-end").hidden = !mayEnd;
   $("#round-note").textContent = `Started by ${nameOf(round.started_by)}. Then: ${modeName(state.room.settings.selection_mode)}.`;
   const tick = () => {
@@ -257,11 +304,49 @@ function renderRound() {
     const countdown = $("#countdown");
     countdown.textContent = left > 0 ? clock(left) : "Picking…";
     countdown.classList.toggle("ending", left <= 10);
-    $("#round-bar").style.transform = `scaleX(${Math.max(0, left / state.roundLength())})`;
-    $("#bar-countdown").textContent = left > 0 ? clock(left) : "";
+    const share = `scaleX(${Math.max(0, left / state.roundLength())})`;
+    $("#round-bar").style.transform = share;
+    $("#bar-round-progress").style.transform = share;
+    $("#bar-round-text").textContent = left > 0 ? `Vote now · ${clock(left)}` : "Picking…";
+    $("#bar-round").classList.toggle("ending", left <= 10);
+    const line = $("#round-banner-left");
+    if (line) line.textContent = left > 0 ? `${clock(left)} to vote.` : "Picking…";
   };
   tick();
   ticker = setInterval(tick, 250);
+}
+
+// A round starting is news for everyone: a banner above everything (a popover, so an open
+// dialog does not hide it), said aloud, gone by itself after a few seconds.
+const ROUND_BANNER_SECONDS = 8;
+let roundBannerTimer = null;
+
+function roundBanner(round) {
+  const host = $("#round-banner");
+  const who = round.started_by === me ? "You started a voting round." : `${nameOf(round.started_by)} started a voting round.`;
+  const left = state.roundSecondsLeft();
+  const offerSwipe = view !== "swipe" && swipe.left().length > 0 && matchMedia("(max-width: 899px)").matches;
+  host.replaceChildren(
+    h(
+      "div",
+      { class: "round-banner-card" },
+      h("span", { class: "round-pulse", "aria-hidden": "true" }),
+      h("p", { class: "round-banner-text" }, h("strong", { class: "block", text: "Vote now!" }), `${who} `, h("span", { id: "round-banner-left", text: `${clock(left)} to vote.` })),
+      h("button", { class: "icon-button", type: "button", "aria-label": "Dismiss", text: "✕", onclick: hideRoundBanner }),
+      offerSwipe ? h("button", { class: "button swipe-offer", type: "button", text: "Swipe to vote", onclick: () => { hideRoundBanner(); setView("swipe"); } }) : "",
+    ),
+  );
+  if (host.matches(":popover-open")) host.hidePopover();
+  host.showPopover();
+  clearTimeout(roundBannerTimer);
+  roundBannerTimer = setTimeout(hideRoundBanner, ROUND_BANNER_SECONDS * 1000);
+  announce(`Vote now! ${who} ${clock(left)} to vote.`, { urgent: true });
+}
+
+function hideRoundBanner() {
+  clearTimeout(roundBannerTimer);
+  const host = $("#round-banner");
+  if (host.matches(":popover-open")) host.hidePopover();
 }
 
 function durationLabel(seconds) {
@@ -323,7 +408,7 @@ function onEvent(event) {
       pickCard.show(change.selection);
       break;
     case "round":
-      if (change.round.status === "open") announce(`Voting round started: ${clock(state.roundSecondsLeft())} to vote.`);
+      if (change.round.status === "open" && state.roundSecondsLeft() > 0) roundBanner(change.round);
       else if (!change.selection) announce(change.round.outcome || "The voting round ended.");
       if (change.selection) pickCard.show(change.selection);
       break;
@@ -366,8 +451,36 @@ async function leave() {
 
 // Controls that are not per item.
 
-$("#round-start").addEventListener("click", () => act(() => api("POST", `/rooms/${cfg.room_id}/round`, {}), { key: "round" }));
-$("#round-end").addEventListener("click", () => act(() => api("POST", `/rooms/${cfg.room_id}/round/end`), { key: "round" }));
+const startRound = () => act(() => api("POST", `/rooms/${cfg.room_id}/round`, {}), { key: "round" });
+const endRound = () => act(() => api("POST", `/rooms/${cfg.room_id}/round/end`), { key: "round" });
+$("#round-start").addEventListener("click", startRound);
+$("#round-end").addEventListener("click", endRound);
+$("#bar-round-start").addEventListener("click", startRound);
+$("#bar-round-end").addEventListener("click", endRound);
+
+// The queue as a list, or as a stack of cards to swipe (those not voted on yet).
+let view = "list";
+
+function setView(next, { focus = true } = {}) {
+  if (next === view) return;
+  view = next;
+  const swiping = view === "swipe";
+  $("#view-list").setAttribute("aria-pressed", String(!swiping));
+  $("#view-swipe").setAttribute("aria-pressed", String(swiping));
+  document.body.classList.toggle("swiping", swiping);
+  if (swiping) {
+    swipe.open();
+    $("#queue-title").scrollIntoView({ block: "start", behavior: "smooth" });
+    if (focus) swipe.focus();
+  } else {
+    swipe.close();
+    if (focus) $("#view-list").focus();
+  }
+  render();
+}
+
+$("#view-list").addEventListener("click", () => setView("list"));
+$("#view-swipe").addEventListener("click", () => setView("swipe"));
 
 const invite = $("#invite-dialog");
 wireInvite(invite);
