@@ -454,6 +454,9 @@ def test_a_removed_member_is_told_so_and_leaves_every_presence_list_at_once(site
     expect(bob.locator("#room-banner")).to_contain_text("You were removed from this room.")
     expect(bob.locator("#conn")).to_have_text("Removed from the room")
     assert "reconnecting" not in bob.locator("body").inner_text().lower()
+    # Told once, by the banner: no error message about the token the removal ended.
+    bob.wait_for_timeout(1_000)
+    expect(bob.locator(".toast.error")).to_have_count(0)
     # At once: from the removal's own event, not when the closed connection is counted out.
     for page in (alice, carol):
         expect(page.locator("#presence-list")).not_to_contain_text("Bob", timeout=1_500)

@@ -377,7 +377,8 @@ async function fetchInto(field, path) {
     state[field] = answer;
     render();
   } catch (error) {
-    if (error.status !== 404 && error.status !== 403) troubleOnce(error);
+    // A page no longer in the room (401, 403, 404) is told so by its banner, not by this.
+    if (![401, 403, 404].includes(error.status) && !state.gone) troubleOnce(error);
   }
 }
 
