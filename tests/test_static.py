@@ -213,7 +213,7 @@ def test_the_service_worker_keeps_the_hashed_scripts_styles_and_drawn_icon(serve
     )
     assert sorted(plain(url) for url in kept[1:]) == expected
     assert all(HASH.search(url) and "?" not in url for url in kept[1:])
-    # The icons a browser fetches when installing the app are not kept: 150 KiB of PNG.
+    # The icons a browser fetches when installing the app are not kept: 144 KiB of PNG.
     assert not [url for url in kept if url.endswith(".png")]
     assert re.fullmatch(r"watchqueue-shell-[0-9a-f]{12}", cache)
 

@@ -43,7 +43,7 @@ def version() -> str:
 @cache
 def shell() -> list[str]:
     """The site's shell for the service worker, as paths relative to STATIC_URL: its styles,
-    scripts and drawn icon. Not the PNG icons (150 KiB), which only a browser installing the app
+    scripts and drawn icon. Not the PNG icons (144 KiB), which only a browser installing the app
     or a phone adding it to its home screen fetches, while online."""
     return sorted(
         str(path.relative_to(STATIC))
