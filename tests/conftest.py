@@ -4,7 +4,7 @@ import pytest
 
 from tests.browser import chromium
 from tests.fake_tmdb import FakeTMDB
-from tests.live_server import MONGODB_DATABASES, daphne, migrate, server_env
+from tests.live_server import MONGODB_DATABASES, collected_static, daphne, migrate, server_env
 
 ON_MONGODB = bool(os.environ.get("TEST_MONGODB_URL"))
 NEEDS_MONGODB = (
@@ -36,6 +36,17 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         with MongoClient(os.environ["TEST_MONGODB_URL"]) as client:
             for name in MONGODB_DATABASES:
                 client.drop_database(name)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def static_files():
+    """The static files as the server serves them in production: collected, with hashed names
+    and a manifest that a page naming a missing file fails on, in this process as in the
+    servers the tests start."""
+    from django.test import override_settings
+
+    with override_settings(STATIC_ROOT=collected_static()):
+        yield
 
 
 @pytest.fixture

@@ -125,6 +125,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside the others, so that it compresses what they leave of an answer.
+    "watchqueue_site.compression.CompressJSONMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -231,10 +233,19 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where `manage.py collectstatic` puts the files the server serves; scripts/start.sh and the
+# Dockerfile run it. Collected, each file has its content's hash in its name and compressed
+# copies beside it (watchqueue_site/staticfiles.py); with DEBUG off the server needs them.
+STATIC_ROOT = Path(envstr("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"] if (BASE_DIR / "static").is_dir() else []
-# Serve straight from the apps' folders too, so a fresh clone works before collectstatic.
-WHITENOISE_USE_FINDERS = True
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "watchqueue_site.staticfiles.StaticFilesStorage"},
+}
+# WhiteNoise serves the collected files only: a file found in an app's folder would take the
+# place of the collected one, and with it its compressed copies and its long cache life. In
+# DEBUG it serves the apps' folders as they change, under plain names.
+WHITENOISE_USE_FINDERS = DEBUG
 
 # Request bodies are small JSON documents; anything larger is refused before it is read
 # (realtime/daphne_requests.py), and by Django before it is parsed.

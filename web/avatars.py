@@ -8,9 +8,7 @@ TV. Any other emoji the API accepts is drawn as the member's initial on a colour
 
 import unicodedata
 
-from django.templatetags.static import static
-
-from web.assets import version
+from web import assets
 
 AVATARS = [
     "🦊", "🐻", "🐼", "🐨", "🐯", "🦁", "🐸", "🐵", "🐙", "🦄", "🐧", "🦉",
@@ -30,7 +28,7 @@ def image_url(emoji: str) -> str | None:
     """The URL of the app's own image of `emoji`, or None for an emoji it does not offer."""
     if emoji not in AVATARS:
         return None
-    return f"{static('web/avatars/' + image_name(emoji))}?v={version()}"
+    return assets.url("web/avatars/" + image_name(emoji))
 
 
 def image_urls() -> dict[str, str]:

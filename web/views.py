@@ -16,7 +16,6 @@ from typing import Any
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.templatetags.static import static
 from django.views.decorators.http import require_GET
 
 from rooms.models import CODE_ALPHABET, CODE_LENGTH, Member, Room, SelectionMode
@@ -284,7 +283,7 @@ def manifest(request: HttpRequest) -> JsonResponse:
     def icon(size: int, purpose: str = "any") -> dict[str, str]:
         name = f"maskable-{size}.png" if purpose == "maskable" else f"icon-{size}.png"
         return {
-            "src": f"{static('web/icons/' + name)}?v={assets.version()}",
+            "src": assets.url(f"web/icons/{name}"),
             "sizes": f"{size}x{size}",
             "type": "image/png",
             "purpose": purpose,
@@ -312,7 +311,7 @@ def manifest(request: HttpRequest) -> JsonResponse:
 @require_GET
 def service_worker(request: HttpRequest) -> HttpResponse:
     """The service worker, from the site's root so that it may serve every page."""
-    shell = [f"{static(path)}?v={assets.version()}" for path in assets.shell()]
+    shell = [assets.url(path) for path in assets.shell()]
     response = render(
         request,
         "web/sw.js",

@@ -1,6 +1,8 @@
 // WatchQueue's service worker: the app's shell (styles, scripts, icons, the offline page) from a
 // cache, so it opens at once and says it is offline when the server is out of reach; never the
-// room's data, which always comes from the server.
+// room's data, which always comes from the server. The shell's files have their content's hash in
+// their names, so a cached file is never stale: a changed file is a new name, in a new worker
+// with a new cache, and the old caches go when it takes over.
 const CACHE = "watchqueue-shell-{{ version }}";
 const SHELL = {{ shell|safe }};
 

@@ -1,9 +1,7 @@
 from django import template
-from django.templatetags.static import static
 from django.utils.html import format_html
 
-from web import avatars
-from web.assets import version
+from web import assets, avatars
 
 # The colours an initial may stand on: `.avatar.hue-0` to `.hue-11` in app.css.
 HUES = 12
@@ -13,8 +11,9 @@ register = template.Library()
 
 @register.simple_tag
 def asset(path: str) -> str:
-    """A static file's URL with the assets' version, so it can be cached for good."""
-    return f"{static(path)}?v={version()}"
+    """A static file's URL, with its content's hash in the name once collected, so it can be
+    cached for good."""
+    return assets.url(path)
 
 
 @register.simple_tag
