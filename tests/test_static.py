@@ -209,11 +209,12 @@ def test_the_service_worker_keeps_the_hashed_scripts_styles_and_drawn_icon(serve
     expected = sorted(
         str(path.relative_to(SOURCES))
         for path in (SOURCES / "web").rglob("*")
-        if path.suffix in {".css", ".js", ".svg"}
+        if path.suffix in {".css", ".js", ".svg"} and "avatars" not in path.parts
     )
     assert sorted(plain(url) for url in kept[1:]) == expected
     assert all(HASH.search(url) and "?" not in url for url in kept[1:])
-    # The icons a browser fetches when installing the app are not kept: 144 KiB of PNG.
+    # The icons a browser fetches when installing the app are not kept: 144 KiB of PNG; nor are
+    # the avatars' images, fetched for the faces a page shows.
     assert not [url for url in kept if url.endswith(".png")]
     assert re.fullmatch(r"watchqueue-shell-[0-9a-f]{12}", cache)
 
