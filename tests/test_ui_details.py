@@ -7,6 +7,7 @@ import time
 
 import pytest
 import requests
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from tests.browser import LAPTOP, PHONE, TV, add, api_room, as_member, card, screenshot
@@ -66,10 +67,13 @@ def _focused_in_sheet(page) -> bool:
 
 
 def _focused_title(page) -> str:
-    return page.evaluate(
-        "document.activeElement.classList.contains('item-open') ? "
-        "document.activeElement.textContent : ''"
-    )
+    # The sheet hands the focus back on its close event, a moment after it is hidden.
+    handed = "document.activeElement.classList.contains('item-open')"
+    try:
+        page.wait_for_function(handed, timeout=2_000)
+    except PlaywrightTimeout:
+        return ""
+    return page.evaluate("document.activeElement.textContent")
 
 
 def _fits(page, label: str) -> None:

@@ -300,7 +300,8 @@ const openers = new WeakMap();
 let pressed = null;
 
 function controlOf(target) {
-  return target instanceof Element ? target.closest("button, a[href], summary, input, select, textarea, [tabindex]") : null;
+  // A container focusable only by script (the page's <main>, tabindex -1) is no control.
+  return target instanceof Element ? target.closest('button, a[href], summary, input, select, textarea, [tabindex]:not([tabindex="-1"])') : null;
 }
 
 function locator(element) {
