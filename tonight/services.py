@@ -592,12 +592,11 @@ def _matched(
 
 def matches_after_vote(item: QueueItem, value: str | None) -> None:
     """A vote on `item` changed (voting's `vote_changed` hook): it may have become a match, or
-    stopped being one. A vote that is not "up" can only end a match, so when the item is not
-    one, nothing more is asked."""
-    if (
-        value != VoteValue.UP
-        and not Match.objects.filter(item=item, evening__ended_at=None).exists()
-    ):
+    stopped being one. An up vote cannot end a match and any other vote cannot make one, so
+    only an up vote on an item that is not a match, or another vote on one that is, is
+    counted again; the rest cost one query."""
+    matched = Match.objects.filter(item=item, evening__ended_at=None).exists()
+    if matched == (value == VoteValue.UP):
         return
     matches_refresh(item.room, item_ids=[item.pk])
 
