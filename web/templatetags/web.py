@@ -1,5 +1,6 @@
 from django import template
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.html import format_html
 
 from web import avatars
@@ -15,6 +16,12 @@ register = template.Library()
 def asset(path: str) -> str:
     """A static file's URL with the assets' version, so it can be cached for good."""
     return f"{static(path)}?v={version()}"
+
+
+@register.simple_tag
+def catalog(language: str) -> str:
+    """The address of the scripts' words in `language` (web.catalog), with the assets' version."""
+    return f"{reverse('web:javascript-catalog', args=[language])}?v={version()}"
 
 
 @register.simple_tag
