@@ -308,7 +308,9 @@ if LISTEN_ADDRESS and not re.fullmatch(r"[\w.:\[\]-]+", LISTEN_ADDRESS):
 # Product settings.
 TMDB_API_KEY = envstr("TMDB_API_KEY")
 TMDB_API_URL = envstr("TMDB_API_URL", "https://api.themoviedb.org/3")
-TMDB_LANGUAGE = envstr("TMDB_LANGUAGE", "en-US")
+# Empty: TMDB answers in the language of whoever asks (a search), or of whoever added the item
+# (its details). Set (such as en-US), it wins for everyone.
+TMDB_LANGUAGE = envstr("TMDB_LANGUAGE")
 TMDB_REGION = envstr("TMDB_REGION", "US")
 TMDB_TIMEOUT_SECONDS = envint("TMDB_TIMEOUT_SECONDS", 10, minimum=1, maximum=60)
 WS_HEARTBEAT_INTERVAL = envint("WS_HEARTBEAT_INTERVAL", 30, minimum=1)

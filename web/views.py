@@ -17,6 +17,7 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
@@ -320,10 +321,19 @@ def manifest(request: HttpRequest) -> JsonResponse:
 def service_worker(request: HttpRequest) -> HttpResponse:
     """The service worker, from the site's root so that it may serve every page."""
     shell = [f"{static(path)}?v={assets.version()}" for path in assets.shell()]
+    # The page registers the worker with its language (boot.js): a new language is a new worker,
+    # whose cache holds that language's words and offline page (fetched with the page's cookie).
+    language = request.GET.get("lang", "")
+    if language not in dict(settings.LANGUAGES):
+        language = settings.LANGUAGE_CODE
+    catalog = f"{reverse('web:javascript-catalog', args=[language])}?v={assets.version()}"
     response = render(
         request,
         "web/sw.js",
-        {"version": assets.version(), "shell": json.dumps(["/offline", *shell])},
+        {
+            "version": f"{assets.version()}-{language}",
+            "shell": json.dumps(["/offline", catalog, *shell]),
+        },
         content_type="text/javascript; charset=utf-8",
     )
     # Browsers check for a new worker on every visit; it must never come from a cache.

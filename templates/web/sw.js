@@ -1,6 +1,7 @@
 // WatchQueue's service worker: the app's shell (styles, scripts, icons, the offline page) from a
 // cache, so it opens at once and says it is offline when the server is out of reach; never the
-// room's data, which always comes from the server.
+// room's data, which always comes from the server. One worker per language (boot.js): its
+// cache holds the scripts' words and the offline page in that language.
 const CACHE = "watchqueue-shell-{{ version }}";
 const SHELL = {{ shell|safe }};
 
@@ -20,7 +21,7 @@ self.addEventListener("fetch", (event) => {
   const request = event.request;
   const url = new URL(request.url);
   if (request.method !== "GET" || url.origin !== self.location.origin) return;
-  if (url.pathname.startsWith("/static/")) {
+  if (url.pathname.startsWith("/static/") || url.pathname.startsWith("/jsi18n/")) {
     event.respondWith(caches.match(request).then((hit) => hit || fetch(request)));
     return;
   }

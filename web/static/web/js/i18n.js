@@ -17,9 +17,9 @@ export function pgettext(context, text) {
 }
 
 // "%(name)s is here" with {name: "Bob"}: the named placeholders of Python's format, which the
-// translators see in the catalog as they are.
+// translators see in the catalog as they are; "%%" is a percent sign.
 export function format(text, values) {
-  return text.replace(/%\((\w+)\)s/g, (whole, key) => (key in values ? String(values[key]) : whole));
+  return text.replace(/%\((\w+)\)s|%%/g, (whole, key) => (whole === "%%" ? "%" : key in values ? String(values[key]) : whole));
 }
 
 // The page's language, for dates, numbers and lists.
