@@ -1,5 +1,4 @@
 from django import template
-from django.conf import settings
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.html import format_html
@@ -23,12 +22,6 @@ def asset(path: str) -> str:
 def catalog(language: str) -> str:
     """The address of the scripts' words in `language` (web.catalog), with the assets' version."""
     return f"{reverse('web:javascript-catalog', args=[language])}?v={version()}"
-
-
-@register.simple_tag
-def language_cookie() -> str:
-    """The cookie the language switch sets, which Django's LocaleMiddleware reads."""
-    return settings.LANGUAGE_COOKIE_NAME
 
 
 @register.simple_tag

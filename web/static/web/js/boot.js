@@ -8,12 +8,9 @@ if ("serviceWorker" in navigator && window.isSecureContext) {
   });
 }
 
-// The language switch (in the home page and the room's menu): Django's language cookie, which
-// wins over the browser's languages from then on, and the page again in the new language.
+// The language switch (in the home page and the room's menu) is Django's set_language form: the
+// server sets its language cookie, which wins over the browser's languages from then on, and
+// sends the page back in the new language. A choice sends it at once.
 for (const select of document.querySelectorAll("select[data-language-switch]")) {
-  select.addEventListener("change", () => {
-    const year = 365 * 24 * 3600;
-    document.cookie = `${select.dataset.cookie}=${encodeURIComponent(select.value)}; path=/; max-age=${year}; samesite=lax`;
-    location.reload();
-  });
+  select.addEventListener("change", () => select.form.requestSubmit());
 }

@@ -52,7 +52,7 @@ function rateForm(entry) {
     const id = `${group}-${value}`;
     starInput.append(
       h("input", { type: "radio", name: "rating", id, value }),
-      h("label", { for: id, title: `${value} star${value > 1 ? "s" : ""}` }, h("span", { "aria-hidden": "true", text: "★" }), h("span", { class: "visually-hidden", text: `${value} star${value > 1 ? "s" : ""}` })),
+      h("label", { for: id, title: starWords(value) }, h("span", { "aria-hidden": "true", text: "★" }), h("span", { class: "visually-hidden", text: starWords(value) })),
     );
   }
   const note = h("textarea", { name: "note", maxlength: 1000, id: `${group}-note`, placeholder: _("A line about it (optional)") });
@@ -164,6 +164,10 @@ const GENRES_SHOWN = 5;
 const PAIRS_SHOWN = 5;
 let tasteAsked = 0;
 let tasteTimer = null;
+
+function starWords(count) {
+  return format(ngettext("%(count)s star", "%(count)s stars", count), { count });
+}
 
 function counted(text, count) {
   return format(text, { count });

@@ -134,7 +134,7 @@ export class TonightPanel {
         h("span", { class: "attendee-name", text: name }),
         h("span", { class: "attendee-state", text: entry.in ? _("In") : _("Out") }),
       ];
-      const label = `${name}: ${entry.in ? "in" : "out"} tonight, ${where}`;
+      const label = format(entry.in ? _("%(name)s: in tonight, %(where)s") : _("%(name)s: out tonight, %(where)s"), { name, where });
       const chip = you || host
         ? h("button", {
             class: "attendee attendee-toggle",
