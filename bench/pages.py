@@ -14,6 +14,7 @@ member on most of them, and measures:
 
     python bench/pages.py                  # 10 members, 40 films, 30 votes watched
     python bench/pages.py --items 100 --votes 50
+    python bench/pages.py --language de    # a phone set to German
 """
 
 import argparse
@@ -120,9 +121,11 @@ def state_loads(base: str, room: dict, token: str, item_ids: list[str], rounds: 
         print(f"  {name:<24} {summary(times)}   {size / 1024:6.1f} KiB")
 
 
-def open_room(browser, base: str, room: dict, token: str, items: int, context=None):
+def open_room(
+    browser, base: str, room: dict, token: str, items: int, context=None, language: str = "en"
+):
     """Open the room page; (ms until live with every card drawn, bytes by kind, from SW)."""
-    context = context or browser.new_context(viewport=PHONE, base_url=base)
+    context = context or browser.new_context(viewport=PHONE, base_url=base, locale=language)
     context.add_cookies([{"name": f"wq_{room['id']}", "value": token, "url": base}])
     page = context.new_page()
     fetched: dict[str, int] = {}
@@ -236,6 +239,9 @@ def main() -> None:
     parser.add_argument("--votes", type=int, default=30)
     parser.add_argument("--rounds", type=int, default=50)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--language", default="en", help="the phone's language, such as de (its words weigh more)"
+    )
     args = parser.parse_args()
 
     from playwright.sync_api import sync_playwright
@@ -250,7 +256,7 @@ def main() -> None:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 context, page, cold, fetched, _ = open_room(
-                    browser, base, room, tokens["m0"], args.items
+                    browser, base, room, tokens["m0"], args.items, language=args.language
                 )
                 page.close()
                 _, page, warm, warm_fetched, from_worker = open_room(
