@@ -5,6 +5,7 @@ from datetime import datetime
 
 from django.db import IntegrityError
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from history.models import Rating, WatchEntry
 from history.serializers import WatchEntrySerializer
@@ -18,10 +19,10 @@ from watchqueue_site.db import atomic, retry_on_conflict, unique_row
 from watchqueue_site.errors import Conflict, Forbidden, NotFound
 from watchqueue_site.events import EventType, event_record
 
-ENTRY_NOT_FOUND = "No history entry with this id."
-RATE_AS_SELF_ONLY = "You can only rate as yourself."
-RATING_NOT_FOUND = "This member has not rated this entry."
-OTHER_ROOM = "This entry belongs to another room."
+ENTRY_NOT_FOUND = _("No history entry with this id.")
+RATE_AS_SELF_ONLY = _("You can only rate as yourself.")
+RATING_NOT_FOUND = _("This member has not rated this entry.")
+OTHER_ROOM = _("This entry belongs to another room.")
 
 
 def entry_get(entry_id: str) -> WatchEntry:

@@ -5,6 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from queues.models import ENRICHMENT_FIELDS, OPEN_STATUSES, ItemStatus, QueueItem
 from queues.serializers import QueueItemSerializer
@@ -16,14 +17,14 @@ from watchqueue_site.events import EventType, event_record
 from watchqueue_site.hooks import Hook
 from watchqueue_site.text import title_key
 
-ITEM_NOT_FOUND = "No queue item with this id."
-DUPLICATE_TITLE = "This title is already in the room's queue."
-DUPLICATE_TMDB_ID = "This film or show is already in the room's queue."
-NOT_YOURS = "Only whoever added this item, or the host, can change it."
-ADD_AS_SELF_ONLY = "You can only add items as yourself."
-ALREADY_WATCHED = "This item has already been watched."
-EMPTY_TITLE = "The title must not be empty."
-QUEUE_FULL = "The room's queue has its most items ({limit}); remove or watch some first."
+ITEM_NOT_FOUND = _("No queue item with this id.")
+DUPLICATE_TITLE = _("This title is already in the room's queue.")
+DUPLICATE_TMDB_ID = _("This film or show is already in the room's queue.")
+NOT_YOURS = _("Only whoever added this item, or the host, can change it.")
+ADD_AS_SELF_ONLY = _("You can only add items as yourself.")
+ALREADY_WATCHED = _("This item has already been watched.")
+EMPTY_TITLE = _("The title must not be empty.")
+QUEUE_FULL = _("The room's queue has its most items ({limit}); remove or watch some first.")
 
 EDITABLE_FIELDS = ("title", "media_type", "tmdb_id", "year", "overview")
 

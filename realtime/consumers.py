@@ -13,6 +13,7 @@ from urllib.parse import parse_qs, urlparse
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 
 from queues.serializers import QueueAddSerializer
 from queues.services import ADD_AS_SELF_ONLY, queue_item_add
@@ -120,7 +121,11 @@ class RoomConsumer(AsyncWebsocketConsumer):
         return {"type": "presence", "users": users}
 
     async def _send(self, data: dict[str, Any]) -> None:
-        await self.send(text_data=json.dumps(data, separators=(",", ":"), ensure_ascii=False))
+        await self.send(
+            text_data=json.dumps(
+                data, separators=(",", ":"), ensure_ascii=False, cls=DjangoJSONEncoder
+            )
+        )
 
     # The room's events reach the client by push: the feed wakes the consumer, which sends what
     # is buffered and stops. An idle connection has no task or pending future of its own, only

@@ -2,6 +2,7 @@ import unicodedata
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from watchqueue_site.db import PublicIdModel
 
@@ -26,10 +27,10 @@ SERVICE_NAME_MAX = 80
 
 
 class SelectionMode(models.TextChoices):
-    WEIGHTED_RANDOM = "weighted_random", "Weighted random"
-    HIGHEST_VOTES = "highest_votes", "Highest votes"
-    ROUND_ROBIN = "round_robin", "Round robin"
-    CONSENSUS = "consensus", "Consensus"
+    WEIGHTED_RANDOM = "weighted_random", _("Weighted random")
+    HIGHEST_VOTES = "highest_votes", _("Highest votes")
+    ROUND_ROBIN = "round_robin", _("Round robin")
+    CONSENSUS = "consensus", _("Consensus")
 
 
 class RoomStatus(models.TextChoices):

@@ -12,6 +12,7 @@ from django.db import IntegrityError
 from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 
 from rooms import ratelimit
 from rooms.models import (
@@ -32,33 +33,33 @@ from watchqueue_site.errors import Conflict, Forbidden, Invalid, NotFound, Unaut
 from watchqueue_site.events import EventType, event_record
 from watchqueue_site.hooks import Hook
 
-ROOM_NOT_FOUND = "No room with this id."
-CODE_NOT_FOUND = "No room has this join code."
-ROOM_CLOSED = "This room is closed."
-OTHER_ROOM = "Your token is for another room."
-USER_ID_TAKEN = "Someone in this room already uses this user_id."
-USER_ID_DEPARTED = (
+ROOM_NOT_FOUND = _("No room with this id.")
+CODE_NOT_FOUND = _("No room has this join code.")
+ROOM_CLOSED = _("This room is closed.")
+OTHER_ROOM = _("Your token is for another room.")
+USER_ID_TAKEN = _("Someone in this room already uses this user_id.")
+USER_ID_DEPARTED = _(
     "This user_id belonged to a member who left this room; it is kept for their ratings, notes "
     "and items and given to no one else. Choose another user_id, or omit it."
 )
-NAME_TAKEN = "Someone in this room already has this name; choose another."
-NO_LONGER_MEMBER = (
+NAME_TAKEN = _("Someone in this room already has this name; choose another.")
+NO_LONGER_MEMBER = _(
     "You are no longer a member of this room, or you signed out of this device from another."
 )
-SELF_ONLY = "You can only sign out your own devices."
-SCREEN_NOT_FOUND = "No screen with this id in this room."
-SCREENS_FULL = (
+SELF_ONLY = _("You can only sign out your own devices.")
+SCREEN_NOT_FOUND = _("No screen with this id in this room.")
+SCREENS_FULL = _(
     "This room has its most screens ({limit}); the host can revoke one it no longer uses."
 )
-MEMBER_NOT_FOUND = "No member with this user_id in this room."
-HOST_ONLY = "Only the room's host can do this."
-HOST_CANNOT_LEAVE = (
+MEMBER_NOT_FOUND = _("No member with this user_id in this room.")
+HOST_ONLY = _("Only the room's host can do this.")
+HOST_CANNOT_LEAVE = _(
     "The host cannot leave the room: hand it over to another member first, or delete the room."
 )
-HAND_OVER_TO_SELF = "You are the host already: choose another member."
-HAND_OVER_NOT_JOINED = "{name} has not joined yet: hand the room to someone who is in it."
-REMOVE_OTHERS_HOST_ONLY = "Only the host can remove other members."
-ROOM_FULL = "This room has its most members ({limit}); nobody else can join or be listed."
+HAND_OVER_TO_SELF = _("You are the host already: choose another member.")
+HAND_OVER_NOT_JOINED = _("{name} has not joined yet: hand the room to someone who is in it.")
+REMOVE_OTHERS_HOST_ONLY = _("Only the host can remove other members.")
+ROOM_FULL = _("This room has its most members ({limit}); nobody else can join or be listed.")
 
 SETTINGS_FIELDS = (
     "voting_duration_seconds",
@@ -155,7 +156,7 @@ def room_create(
             user_id = _unique_user_id(person["name"], taken)
             taken.add(user_id)
         rows.append((index, user_id, person))
-    for _ in range(10):
+    for _attempt in range(10):
         if Room.objects.filter(code=(code := _new_code())).exists():
             continue
         try:

@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from queues.models import OPEN_STATUSES, ItemStatus, QueueItem
 from rooms.models import Member, Room, SelectionMode
@@ -39,22 +40,24 @@ from watchqueue_site.errors import Conflict, NotFound, RateLimited
 from watchqueue_site.events import EventType, event_record
 from watchqueue_site.hooks import Hook
 
-EMPTY_QUEUE = "The queue has nothing queued to pick from."
-TOO_MANY_PICKS = "This room has picked too often in a short time. Try again in a moment."
-SELECTION_NOT_FOUND = "No selection with this id."
+EMPTY_QUEUE = _("The queue has nothing queued to pick from.")
+TOO_MANY_PICKS = _("This room has picked too often in a short time. Try again in a moment.")
+SELECTION_NOT_FOUND = _("No selection with this id.")
 PICK_STANDING = (
     "{title} is tonight's pick. Turn it down to pick again, or mark it watched to start the "
     "next evening."
 )
-ROUND_RUNNING = "A voting round is running; it ends in the room's pick (the host can end it now)."
-NOTHING_ELSE = "Nothing else can be picked tonight, so {title} stands."
-NOT_STANDING = "Only tonight's standing pick can be turned down."
-TURNED_DOWN_WATCHED = "This pick has been watched; it can no longer be turned down."
+ROUND_RUNNING = _(
+    "A voting round is running; it ends in the room's pick (the host can end it now)."
+)
+NOTHING_ELSE = _("Nothing else can be picked tonight, so {title} stands.")
+NOT_STANDING = _("Only tonight's standing pick can be turned down.")
+TURNED_DOWN_WATCHED = _("This pick has been watched; it can no longer be turned down.")
 # Seeds stay below 2**53 so a JavaScript client holds them exactly.
 SEED_BITS = 52
 OUTCOME_MAX = 200
 
-TURN_DOWN_RULE = (
+TURN_DOWN_RULE = _(
     "The host turns a pick down freely; any other member spends one of their vetoes on it, "
     "unless they vetoed it already. The room then picks again, in the same mode, without it."
 )
@@ -284,7 +287,7 @@ def selection_record(
     exception inside a transaction aborts all of it, and a round must still close.
     """
     if not room.queue_items.filter(status__in=OPEN_STATUSES).exists():
-        return EMPTY_QUEUE
+        return str(EMPTY_QUEUE)
     evening = evening_for_write(room, by)
     field = pick_field(room, mode, evening=evening)
     if not field.eligible:

@@ -113,6 +113,37 @@ def test_an_evening_two_friends_and_the_tv(site, browser):
     expect(bob.locator(".toast.error")).to_contain_text("Inception is already in the queue")
     assert bob.locator("#queue .item").count() == 2
 
+    # Bob looks Inception up: its details open in a sheet, and close back to its card.
+    card(bob, "Inception").locator(".item-open").click()
+    sheet = bob.locator("#details-sheet")
+    expect(sheet).to_be_visible()
+    expect(sheet.locator("#details-title")).to_have_text("Inception")
+    expect(sheet).to_contain_text("Cobb steals secrets from deep within the subconscious")
+    # What TMDB did not tell is said, not left out silently.
+    expect(sheet.locator(".details-unknown")).to_contain_text("Not known: a TMDB score, the cast")
+    bob.keyboard.press("Escape")
+    expect(sheet).to_be_hidden()
+    expect(card(bob, "Inception").locator(".item-open")).to_be_focused()
+
+    # On her phone Alice swipes through what she has not voted on: Inception, left, then
+    # undone, then down with the button; nothing is left, and the list is back.
+    alice.get_by_role("button", name="Swipe").click()
+    expect(alice.locator("#swipe-left")).to_have_text("1 of 2 left to vote on")
+    top = alice.locator("#swipe-stack .swipe-card:not(.swipe-next):not(.swipe-ghost)")
+    expect(top.locator(".swipe-title")).to_have_text("Inception")
+    expect(top).to_be_focused()
+    alice.keyboard.press("ArrowLeft")
+    expect(alice.locator("#swipe-done")).to_be_visible()
+    expect(card(bob, "Inception").locator(".vote-button.down .vote-count")).to_have_text("1")
+    alice.get_by_role("button", name="Undo your vote on Inception").click()
+    expect(top.locator(".swipe-title")).to_have_text("Inception")
+    expect(card(bob, "Inception").locator(".vote-button.down .vote-count")).to_have_text("0")
+    alice.locator("#swipe-down").click()
+    expect(alice.locator("#swipe-done")).to_contain_text("All done!")
+    expect(tv.locator(".tv-item").filter(has_text="Inception").locator(".score")).to_have_text("0")
+    alice.locator("#swipe-back").click()
+    expect(alice.locator("#queue .item")).to_have_count(2)
+
     # Alice picks by highest votes; the pick is revealed on both phones and the TV.
     alice.select_option("#pick-mode", "highest_votes")
     alice.locator("#pick-button").click()
@@ -149,19 +180,44 @@ def test_an_evening_two_friends_and_the_tv(site, browser):
         page.locator("#reveal-close").click()
     tv.keyboard.press("Escape")
 
-    # They watched Heat; Bob rates it in the history, and Alice sees his stars arrive.
+    # They watched Heat. Bob would rather have the app in German: he picks it in the Room menu,
+    # and the room comes back in German, while Alice's stays in English.
     alice.get_by_role("button", name="We watched it").click()
     expect(bob.locator("#now-watching")).to_be_hidden()
+    bob.locator("#room-menu-button").click()
+    with bob.expect_navigation():
+        bob.locator("#language-room").select_option("de")
+    expect(bob.locator("html")).to_have_attribute("lang", "de")
+    expect(bob.locator("#conn")).to_have_attribute("data-state", "live")
+    expect(bob.locator("#pick-button")).to_have_text("Wähl für uns")
+    expect(card(bob, "Inception").locator(".item-added")).to_have_text("Hinzugefügt von Alice")
+    expect(alice.locator("#pick-button")).to_have_text("Pick for us")
+
+    # Bob rates Heat in the history, in German, and Alice sees his stars arrive in English.
     alice.get_by_role("link", name="History").click()
-    bob.get_by_role("link", name="History").click()
+    bob.get_by_role("link", name="Verlauf").click()
     entry = bob.locator(".entry").filter(has_text="Heat (1995)")
-    entry.locator("label[title='4 stars']").click()
+    expect(entry.locator(".entry-meta")).to_contain_text("Geschaut heute um")
+    entry.locator("label[title='4 Sterne']").click()
     entry.locator("textarea").fill("The bank job!")
-    entry.get_by_role("button", name="Save").click()
-    expect(bob.locator(".toast")).to_contain_text("Rating saved.")
+    entry.get_by_role("button", name="Speichern").click()
+    expect(bob.locator(".toast")).to_contain_text("Bewertung gespeichert.")
     alices_entry = alice.locator(".entry").filter(has_text="Heat (1995)")
     expect(alices_entry.locator(".ratings")).to_contain_text("The bank job!")
     expect(alices_entry.locator(".average")).to_contain_text("4 from 1 rating")
+
+    # Alice hands the room over to Bob, who then has the host's controls, in German.
+    alice.goto(room_url)
+    alice.locator("#room-menu-button").click()
+    alice.get_by_role("button", name="Make Bob the host").click()
+    alice.locator(".confirm-dialog").get_by_role("button", name="Make Bob the host").click()
+    expect(alice.locator("#member-list li").filter(has_text="Bob")).to_contain_text("host")
+    expect(alice.locator("#leave-button")).to_be_visible()
+    bob.get_by_role("link", name="Liste").click()
+    bob.locator("#room-menu-button").click()
+    expect(bob.locator("#settings-form")).to_be_visible()
+    expect(bob.get_by_role("button", name="Alice zum Gastgeber machen")).to_be_visible()
+    expect(bob.locator("#member-list li").filter(has_text="Bob")).to_contain_text("Gastgeber")
 
     assert alice_watch.clean() == []
     assert bob_watch.clean("409 (Conflict)") == []  # the refused duplicate, shown above

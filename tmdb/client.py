@@ -21,6 +21,7 @@ from typing import Any
 
 import requests
 from django.conf import settings
+from django.utils import translation
 from requests.adapters import HTTPAdapter
 
 from tmdb.facts import as_dict, as_list, is_int, page_facts, year
@@ -366,13 +367,21 @@ _clients: dict[tuple, TMDBClient] = {}
 _clients_lock = threading.Lock()
 
 
-def tmdb() -> TMDBClient:
-    """The process's client for the current settings (its caches with it); raises
+def tmdb_language(asker: str | None = None) -> str:
+    """The language TMDB answers in: `TMDB_LANGUAGE` when set, for everyone; else the asker's
+    (a member's language, carried to the background by whoever scheduled the work), else the
+    language of the request being answered."""
+    return settings.TMDB_LANGUAGE or asker or translation.get_language() or settings.LANGUAGE_CODE
+
+
+def tmdb(language: str | None = None) -> TMDBClient:
+    """The process's client for the current settings and the language (see `tmdb_language`),
+    its caches with it, so an answer in one language is never served in another; raises
     TMDBNotConfigured without a key."""
     config = (
         settings.TMDB_API_KEY,
         settings.TMDB_API_URL,
-        settings.TMDB_LANGUAGE,
+        tmdb_language(language),
         settings.TMDB_REGION,
         settings.TMDB_TIMEOUT_SECONDS,
     )

@@ -27,7 +27,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from history.services import history_fill_in
 from queues.models import (
@@ -93,15 +93,18 @@ def enrichment_schedule(item: QueueItem) -> None:
         return
     item.enrichment, item.enrichment_error, item.enrichment_at = Enrichment.PENDING, "", _stamp()
     item_id, requested_at = item.pk, item.enrichment_at
-    on_commit(lambda: _workers.submit(_enrich_in_background, item_id, requested_at))
+    # The details come in the language of whoever added the item (unless TMDB_LANGUAGE is set):
+    # the worker thread has no request, so the language goes with the work.
+    language = translation.get_language()
+    on_commit(lambda: _workers.submit(_enrich_in_background, item_id, requested_at, language))
 
 
-def _enrich_in_background(item_id: str, requested_at: datetime) -> None:
+def _enrich_in_background(item_id: str, requested_at: datetime, language: str | None) -> None:
     try:
         item = unique_row(QueueItem.objects.filter(pk=item_id))
         if item is None or item.enrichment_at != requested_at:
             return  # removed, or asked for again since: that request does it
-        outcome = enrichment_fetch(item, tmdb())
+        outcome = enrichment_fetch(item, tmdb(language))
         if outcome.details is not None:
             enrichment_apply(item_id, outcome.details, requested_at=requested_at)
         else:

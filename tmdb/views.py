@@ -55,11 +55,11 @@ TMDB_NOT_CONFIGURED = (
 TMDB_REFUSED_KEY = "TMDB refused the server's key: check TMDB_API_KEY."
 ITEM_GONE = "The item was removed while TMDB was asked."
 
-_answers: OrderedDict[tuple[str, str | None], tuple[float, list]] = OrderedDict()
+_answers: OrderedDict[tuple[str, str | None, str], tuple[float, list]] = OrderedDict()
 _answers_lock = threading.Lock()
 
 
-def _remembered(key: tuple[str, str | None]) -> list | None:
+def _remembered(key: tuple[str, str | None, str]) -> list | None:
     with _answers_lock:
         entry = _answers.get(key)
         if entry is None or entry[0] < time.monotonic():
@@ -68,7 +68,7 @@ def _remembered(key: tuple[str, str | None]) -> list | None:
         return entry[1]
 
 
-def _remember(key: tuple[str, str | None], results: list) -> None:
+def _remember(key: tuple[str, str | None, str], results: list) -> None:
     with _answers_lock:
         _answers[key] = (time.monotonic() + CACHE_SECONDS, results)
         _answers.move_to_end(key)
@@ -180,7 +180,7 @@ class SearchView(APIView):
         query = parse(SearchQuerySerializer, query_params(request))
         text, kind = query["q"], query.get("type") or None
         client = _configured()
-        key = (text.casefold(), kind)
+        key = (text.casefold(), kind, client.language)
         results = _remembered(key)
         if results is None:
             results = await _ask(client.search, text, kind)

@@ -24,6 +24,8 @@ from typing import Any, ParamSpec, TypeVar
 from django.db import IntegrityError
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from queues.models import OPEN_STATUSES, QueueItem
 from queues.services import item_for_write
@@ -40,18 +42,18 @@ from watchqueue_site.hooks import Hook
 P = ParamSpec("P")
 T = TypeVar("T")
 
-SELF_ONLY = "You can only change this for yourself."
-SELF_OR_HOST = "Only the member themself or the host can say whether they are in."
-HOST_ONLY_NEW_EVENING = "Only the host can start a new evening."
-MEMBER_NOT_FOUND = "No member with this user_id in this room."
-ITEM_WATCHED = "This item has been watched."
-VETOES_OFF = "This room does not use vetoes (its vetoes_per_evening is 0)."
-NO_VETOES_LEFT = "You have used your {count} tonight; withdraw one to veto something else."
-ALREADY_VETOED = "You have already vetoed this item tonight."
-NOT_VETOED = "You have not vetoed this item tonight."
-FINISH_BY_PASSED = "The finish-by time has already passed."
-FINISH_BY_TOO_FAR = "The finish-by time must be within the next 24 hours."
-GENRE_BOTH_WAYS = "A genre cannot be both included and excluded: {genres}."
+SELF_ONLY = _("You can only change this for yourself.")
+SELF_OR_HOST = _("Only the member themself or the host can say whether they are in.")
+HOST_ONLY_NEW_EVENING = _("Only the host can start a new evening.")
+MEMBER_NOT_FOUND = _("No member with this user_id in this room.")
+ITEM_WATCHED = _("This item has been watched.")
+VETOES_OFF = _("This room does not use vetoes (its vetoes_per_evening is 0).")
+NO_VETOES_LEFT = _("You have used your {count} tonight; withdraw one to veto something else.")
+ALREADY_VETOED = _("You have already vetoed this item tonight.")
+NOT_VETOED = _("You have not vetoed this item tonight.")
+FINISH_BY_PASSED = _("The finish-by time has already passed.")
+FINISH_BY_TOO_FAR = _("The finish-by time must be within the next 24 hours.")
+GENRE_BOTH_WAYS = _("A genre cannot be both included and excluded: {genres}.")
 
 CONSTRAINT_FIELDS = (
     "finish_by",
@@ -477,12 +479,12 @@ def veto_spend(evening: Evening, item: QueueItem, by: Member) -> None:
         raise Conflict(VETOES_OFF, code="vetoes_off")
     if Veto.objects.filter(evening=evening, item=item, user_id=by.user_id).exists():
         raise Conflict(ALREADY_VETOED, code="already_vetoed")
-    row, _ = Attendance.objects.get_or_create(evening=evening, user_id=by.user_id)
+    row, _created = Attendance.objects.get_or_create(evening=evening, user_id=by.user_id)
     spent = Attendance.objects.filter(pk=row.pk, vetoes_used__lt=limit).update(
         vetoes_used=F("vetoes_used") + 1
     )
     if not spent:
-        count = "veto" if limit == 1 else f"{limit} vetoes"
+        count = ngettext("veto", "{limit} vetoes", limit).format(limit=limit)
         raise Conflict(
             NO_VETOES_LEFT.format(count=count), code="no_vetoes_left", vetoes_per_evening=limit
         )

@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from django.db import IntegrityError
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from queues.models import QueueItem
 from queues.serializers import vote_counts
@@ -24,15 +25,15 @@ from watchqueue_site.errors import Conflict, Forbidden, NotFound
 from watchqueue_site.events import EventType, event_record
 from watchqueue_site.hooks import Hook
 
-VOTE_AS_SELF_ONLY = "You can only vote as yourself."
-VOTE_NOT_FOUND = "This member has not voted on this item."
-ITEM_NOT_VOTABLE = "This item has been watched; votes on it are closed."
-REVOTES_DISABLED = "This room does not allow changing a vote."
-ROUND_RUNNING = "A voting round is already running in this room."
-NO_ROUND = "There is no voting round running in this room."
-ROUND_END_NOT_ALLOWED = "Only the host or whoever started the round can end it early."
-EMPTY_QUEUE_OUTCOME = "The queue was empty when the round ended, so nothing was picked."
-ROOM_CLOSED_OUTCOME = "The room was closed before the round ended, so nothing was picked."
+VOTE_AS_SELF_ONLY = _("You can only vote as yourself.")
+VOTE_NOT_FOUND = _("This member has not voted on this item.")
+ITEM_NOT_VOTABLE = _("This item has been watched; votes on it are closed.")
+REVOTES_DISABLED = _("This room does not allow changing a vote.")
+ROUND_RUNNING = _("A voting round is already running in this room.")
+NO_ROUND = _("There is no voting round running in this room.")
+ROUND_END_NOT_ALLOWED = _("Only the host or whoever started the round can end it early.")
+EMPTY_QUEUE_OUTCOME = _("The queue was empty when the round ended, so nothing was picked.")
+ROOM_CLOSED_OUTCOME = _("The room was closed before the round ended, so nothing was picked.")
 
 # A round that ends makes the room's pick, which the selection app makes (`selection/apps.py`).
 # Called inside the round's atomic block with the round and who ended it; answers the pick as

@@ -128,6 +128,8 @@ MIDDLEWARE = [
     # Outside the others, so that it compresses what they leave of an answer.
     "watchqueue_site.compression.CompressJSONMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language of the browser (Accept-Language), or the one picked in the menu (a cookie).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -227,7 +229,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-us"
+LANGUAGE_CODE = "en"
+# The languages the site speaks; anything else falls back to English.
+LANGUAGES = [("en", "English"), ("de", "Deutsch")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# The menu's language switch sets this cookie (django.views.i18n.set_language); a year, as a
+# choice made once on a phone should outlive the evening.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -310,7 +319,9 @@ if LISTEN_ADDRESS and not re.fullmatch(r"[\w.:\[\]-]+", LISTEN_ADDRESS):
 # Product settings.
 TMDB_API_KEY = envstr("TMDB_API_KEY")
 TMDB_API_URL = envstr("TMDB_API_URL", "https://api.themoviedb.org/3")
-TMDB_LANGUAGE = envstr("TMDB_LANGUAGE", "en-US")
+# Empty: TMDB answers in the language of whoever asks (a search), or of whoever added the item
+# (its details). Set (such as en-US), it wins for everyone.
+TMDB_LANGUAGE = envstr("TMDB_LANGUAGE")
 TMDB_REGION = envstr("TMDB_REGION", "US")
 TMDB_TIMEOUT_SECONDS = envint("TMDB_TIMEOUT_SECONDS", 10, minimum=1, maximum=60)
 WS_HEARTBEAT_INTERVAL = envint("WS_HEARTBEAT_INTERVAL", 30, minimum=1)

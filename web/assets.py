@@ -30,12 +30,16 @@ def url(path: str) -> str:
         raise ImproperlyConfigured(NOT_COLLECTED.format(path=path)) from error
 
 
+# The translations: a changed word is a new version too, as the scripts' catalog is cached.
+LOCALE = Path(__file__).resolve().parent.parent / "locale"
+
+
 @cache
 def version() -> str:
     digest = hashlib.sha256()
-    for path in sorted(ROOT.rglob("*")):
+    for path in [*sorted(ROOT.rglob("*")), *sorted(LOCALE.rglob("*.mo"))]:
         if path.is_file():
-            digest.update(str(path.relative_to(ROOT)).encode())
+            digest.update(str(path.relative_to(LOCALE.parent)).encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
 

@@ -16,12 +16,13 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.http.request import split_domain_port
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
-NO_NETWORK = (
+NO_NETWORK = _(
     "Phones can't reach this server: this computer is on no network. Connect it to your "
     "Wi-Fi, then reload this page."
 )
-LOOPBACK_ONLY = (
+LOOPBACK_ONLY = _(
     "Phones can't reach this server: it listens only on this computer. Stop it and start "
     "it again with HOST=0.0.0.0 ./scripts/start.sh, then reload this page."
 )

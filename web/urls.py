@@ -1,6 +1,7 @@
 from django.urls import path
+from django.views.i18n import set_language
 
-from web import session, views
+from web import catalog, session, views
 
 app_name = "web"
 
@@ -13,6 +14,8 @@ urlpatterns = [
     path("r/<str:room_id>/history", views.history, name="history"),
     path("r/<str:room_id>/tv", views.tv, name="tv"),
     path("r/<str:room_id>/picks/<str:selection_id>", views.draw, name="draw"),
+    path("jsi18n/<str:language>.js", catalog.javascript_catalog, name="javascript-catalog"),
+    path("language", set_language, name="set-language"),
     path("offline", views.offline, name="offline"),
     path("manifest.webmanifest", views.manifest, name="manifest"),
     path("sw.js", views.service_worker, name="service-worker"),

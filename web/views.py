@@ -16,6 +16,8 @@ from typing import Any
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from rooms.models import CODE_ALPHABET, CODE_LENGTH, Member, Room, SelectionMode
@@ -50,37 +52,41 @@ CONTENT_SECURITY_POLICY = "; ".join(
 MODES = [
     {
         "value": SelectionMode.WEIGHTED_RANDOM.value,
-        "label": "Weighted random",
-        "description": "A draw where every vote up improves the odds, and every film has a chance.",
+        "label": _("Weighted random"),
+        "description": _(
+            "A draw where every vote up improves the odds, and every film has a chance."
+        ),
     },
     {
         "value": SelectionMode.HIGHEST_VOTES.value,
-        "label": "Highest votes",
-        "description": "The best-scored film wins; a tie goes to the one added first.",
+        "label": _("Highest votes"),
+        "description": _("The best-scored film wins; a tie goes to the one added first."),
     },
     {
         "value": SelectionMode.ROUND_ROBIN.value,
-        "label": "Round robin",
-        "description": "Everyone takes turns: the one who waited longest gets their best film.",
+        "label": _("Round robin"),
+        "description": _("Everyone takes turns: the one who waited longest gets their best film."),
     },
     {
         "value": SelectionMode.CONSENSUS.value,
-        "label": "Consensus",
-        "description": "A film everyone in tonight voted up; failing that, one most of you want.",
+        "label": _("Consensus"),
+        "description": _(
+            "A film everyone in tonight voted up; failing that, one most of you want."
+        ),
     },
 ]
 DURATIONS = [
-    {"seconds": 30, "label": "30 seconds"},
-    {"seconds": 60, "label": "1 minute"},
-    {"seconds": 120, "label": "2 minutes"},
-    {"seconds": 300, "label": "5 minutes"},
-    {"seconds": 600, "label": "10 minutes"},
+    {"seconds": 30, "label": _("30 seconds")},
+    {"seconds": 60, "label": _("1 minute")},
+    {"seconds": 120, "label": _("2 minutes")},
+    {"seconds": 300, "label": _("5 minutes")},
+    {"seconds": 600, "label": _("10 minutes")},
 ]
 
 CODE_PATTERN = re.compile(f"^[{CODE_ALPHABET}]{{{CODE_LENGTH}}}$")
-NOT_A_MEMBER = "This room's page is for its members. Ask someone in the room for its code."
-ROOM_GONE = "This room no longer exists."
-CODE_UNKNOWN = "No room has this code. Check it with whoever gave it to you."
+NOT_A_MEMBER = _("This room's page is for its members. Ask someone in the room for its code.")
+ROOM_GONE = _("This room no longer exists.")
+CODE_UNKNOWN = _("No room has this code. Check it with whoever gave it to you.")
 
 
 def page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -163,7 +169,7 @@ def join_by_code(request: HttpRequest) -> HttpResponse:
     """The home page's code field: `/join?code=ab c123` goes to `/join/ABC123`."""
     code = normalize_code(request.GET.get("code", ""))
     if not code:
-        return _home(request, status=400, join_error="Type the room's code.")
+        return _home(request, status=400, join_error=_("Type the room's code."))
     if not CODE_PATTERN.match(code):
         return _home(request, status=404, join_error=CODE_UNKNOWN, code=code)
     return redirect("web:join", code=code)
@@ -207,7 +213,9 @@ def _refused(
 ) -> HttpResponse:
     """The page for a room that is gone, or for someone who is not in it."""
     heading, message = (
-        ("This room is gone", ROOM_GONE) if room is None else ("Not in this room", NOT_A_MEMBER)
+        (_("This room is gone"), ROOM_GONE)
+        if room is None
+        else (_("Not in this room"), NOT_A_MEMBER)
     )
     response = render(
         request,
@@ -268,7 +276,7 @@ def draw(request: HttpRequest, room_id: str, selection_id: str) -> HttpResponse:
         return _refused(request, room_id, room, token)
     selection = Selection.objects.filter(pk=selection_id, room=room).first()
     if selection is None:
-        raise Http404("This room made no such pick.")
+        raise Http404(_("This room made no such pick."))
     return _private(render(request, "web/draw.html", {"room": room, **draw_check(selection)}))
 
 
@@ -312,10 +320,19 @@ def manifest(request: HttpRequest) -> JsonResponse:
 def service_worker(request: HttpRequest) -> HttpResponse:
     """The service worker, from the site's root so that it may serve every page."""
     shell = [assets.url(path) for path in assets.shell()]
+    # The page registers the worker with its language (boot.js): a new language is a new worker,
+    # whose cache holds that language's words and offline page (fetched with the page's cookie).
+    language = request.GET.get("lang", "")
+    if language not in dict(settings.LANGUAGES):
+        language = settings.LANGUAGE_CODE
+    catalog = f"{reverse('web:javascript-catalog', args=[language])}?v={assets.version()}"
     response = render(
         request,
         "web/sw.js",
-        {"version": assets.version(), "shell": json.dumps(["/offline", *shell])},
+        {
+            "version": f"{assets.version()}-{language}",
+            "shell": json.dumps(["/offline", catalog, *shell]),
+        },
         content_type="text/javascript; charset=utf-8",
     )
     # Browsers check for a new worker on every visit; it must never come from a cache.

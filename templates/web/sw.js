@@ -3,6 +3,8 @@
 // room's data, which always comes from the server. The shell's files have their content's hash in
 // their names, so a cached file is never stale: a changed file is a new name, in a new worker
 // with a new cache, and the old caches go when it takes over.
+// One worker per language (boot.js): its cache holds the scripts' words and the offline page
+// in that language.
 const CACHE = "watchqueue-shell-{{ version }}";
 const SHELL = {{ shell|safe }};
 
@@ -22,7 +24,7 @@ self.addEventListener("fetch", (event) => {
   const request = event.request;
   const url = new URL(request.url);
   if (request.method !== "GET" || url.origin !== self.location.origin) return;
-  if (url.pathname.startsWith("/static/")) {
+  if (url.pathname.startsWith("/static/") || url.pathname.startsWith("/jsi18n/")) {
     event.respondWith(caches.match(request).then((hit) => hit || fetch(request)));
     return;
   }

@@ -1,4 +1,5 @@
 from django import template
+from django.urls import reverse
 from django.utils.html import format_html
 
 from web import assets, avatars
@@ -14,6 +15,12 @@ def asset(path: str) -> str:
     """A static file's URL, with its content's hash in the name once collected, so it can be
     cached for good."""
     return assets.url(path)
+
+
+@register.simple_tag
+def catalog(language: str) -> str:
+    """The address of the scripts' words in `language` (web.catalog), with the assets' version."""
+    return f"{reverse('web:javascript-catalog', args=[language])}?v={assets.version()}"
 
 
 @register.simple_tag

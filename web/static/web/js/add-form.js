@@ -3,6 +3,7 @@
 // the form still adds by title, and says once how to turn suggestions on. The suggestions never
 // cover the controls they go with: on a phone they come below the Add button and the Film/Show
 // switch (which shows once the field is in use), pushing the queue down.
+import { _ } from "./i18n.js";
 import { api } from "./api.js";
 import { h, poster } from "./ui.js";
 
@@ -125,7 +126,7 @@ export class AddForm {
     this.results = results;
     this.active = -1;
     if (!results.length) {
-      this.status("No suggestions: press Add to add it as typed.");
+      this.status(_("No suggestions: press Add to add it as typed."));
       return;
     }
     this.list.replaceChildren(
@@ -140,7 +141,7 @@ export class AddForm {
             onclick: () => this.choose(result),
           },
           poster({ ...result, poster_url: result.poster_url && result.poster_url.replace("/w500/", "/w92/") }),
-          h("span", {}, h("strong", { text: result.title }), h("span", { class: "muted block", text: [result.year, result.media_type === "tv" ? "Show" : "Film"].filter(Boolean).join(" · ") })),
+          h("span", {}, h("strong", { text: result.title }), h("span", { class: "muted block", text: [result.year, result.media_type === "tv" ? _("Show") : _("Film")].filter(Boolean).join(" · ") })),
         ),
       ),
     );

@@ -1,10 +1,11 @@
 // The REST API, as every page's script calls it: JSON in and out, the member's token in the
 // Authorization header (never in a URL), and every failure as an ApiError whose `detail` is the
 // server's sentence for people.
+import { _, format } from "./i18n.js";
 
 export class ApiError extends Error {
   constructor(status, body) {
-    super(body.detail || `The server answered ${status}.`);
+    super(body.detail || format(_("The server answered %(status)s."), { status }));
     this.status = status;
     this.code = body.error;
     this.detail = this.message;
@@ -13,7 +14,7 @@ export class ApiError extends Error {
   }
 }
 
-const OFFLINE = "Could not reach the server. Check your connection; the page reconnects by itself.";
+const OFFLINE = _("Could not reach the server. Check your connection; the page reconnects by itself.");
 let token = null;
 
 export function useToken(value) {

@@ -2,9 +2,10 @@
 // dialog in the middle on wider screens. It shows what TMDB told the server (the item's
 // `details` and `providers`) and what the item itself has, and says in words what is unknown.
 // It follows the item while open: details that arrive from TMDB fill it in.
+import { _, format, language, ngettext } from "./i18n.js";
 import { h, poster, runtime } from "./ui.js";
 
-const KIND = { movie: "Film", tv: "Show" };
+const KIND = { movie: _("Film"), tv: _("Show") };
 
 export class DetailsSheet {
   constructor({ state, tmdb }) {
@@ -67,11 +68,11 @@ function content(item, { gone, tmdb }) {
   const seasons = show ? details.seasons || [] : [];
   // Services that both rent and sell it (as most stores do) are listed once.
   const sameStores = JSON.stringify(providers.rent || []) === JSON.stringify(providers.buy || []);
-  const stores = sameStores ? [["Rent or buy", providers.rent]] : [["Rent", providers.rent], ["Buy", providers.buy]];
-  const groups = [["Stream", providers.stream], ...stores].filter(([, names]) => names && names.length);
+  const stores = sameStores ? [[_("Rent or buy"), providers.rent]] : [[_("Rent"), providers.rent], [_("Buy"), providers.buy]];
+  const groups = [[_("Stream"), providers.stream], ...stores].filter(([, names]) => names && names.length);
 
   const parts = [hero(item, details)];
-  if (gone) parts.push(h("p", { class: "details-note", text: "This is no longer in the queue." }));
+  if (gone) parts.push(h("p", { class: "details-note", text: _("This is no longer in the queue.") }));
   const note = enrichmentNote(item, tmdb);
   if (note) parts.push(h("p", { class: "details-note", text: note }));
   if (details.trailer_url) {
@@ -79,7 +80,7 @@ function content(item, { gone, tmdb }) {
       h(
         "div",
         { class: "details-actions" },
-        h("a", { class: "button primary", href: details.trailer_url, target: "_blank", rel: "noopener noreferrer", dataset: { focusKey: "trailer" } }, h("span", { "aria-hidden": "true", text: "▶\uFE0E" }), "Watch the trailer"),
+        h("a", { class: "button primary", href: details.trailer_url, target: "_blank", rel: "noopener noreferrer", dataset: { focusKey: "trailer" } }, h("span", { "aria-hidden": "true", text: "▶\uFE0E" }), _("Watch the trailer")),
       ),
     );
   }
@@ -88,14 +89,14 @@ function content(item, { gone, tmdb }) {
   const side = [];
   if (item.overview) main.push(h("p", { class: "details-overview", text: item.overview }));
   if (cast.length) {
-    main.push(section("Cast", h("ul", { class: "details-cast" }, cast.map((person) => h("li", {}, h("strong", { text: person.name }), person.character ? h("span", { text: person.character }) : "")))));
+    main.push(section(_("Cast"), h("ul", { class: "details-cast" }, cast.map((person) => h("li", {}, h("strong", { text: person.name }), person.character ? h("span", { text: person.character }) : "")))));
   }
   if (makers.length) {
-    const title = show ? "Created by" : makers.length > 1 ? "Directors" : "Director";
+    const title = show ? _("Created by") : makers.length > 1 ? _("Directors") : _("Director");
     main.push(section(title, h("p", { class: "details-makers", text: makers.join(", ") })));
   }
   if (groups.length) side.push(watchSection(providers, groups));
-  else if (providers.link) side.push(section("Where to watch", watchLink(providers)));
+  else if (providers.link) side.push(section(_("Where to watch"), watchLink(providers)));
   if (seasons.length) side.push(seasonsSection(details, seasons));
   if (main.length || side.length) {
     parts.push(h("div", { class: side.length ? "details-columns two" : "details-columns" }, h("div", { class: "details-main" }, main), side.length ? h("div", { class: "details-side" }, side) : ""));
@@ -103,24 +104,24 @@ function content(item, { gone, tmdb }) {
 
   // Whatever is not known is said, in the order the sheet would show it.
   const missing = [
-    [!item.overview, "the synopsis"],
-    [typeof details.score !== "number", "a TMDB score"],
-    [!cast.length, "the cast"],
-    [!makers.length, show ? "who created it" : "the director"],
-    [show && !seasons.length, "the seasons"],
-    [!details.trailer_url, "a trailer"],
-    [!groups.length, "where to watch it"],
+    [!item.overview, _("the synopsis")],
+    [typeof details.score !== "number", _("a TMDB score")],
+    [!cast.length, _("the cast")],
+    [!makers.length, show ? _("who created it") : _("the director")],
+    [show && !seasons.length, _("the seasons")],
+    [!details.trailer_url, _("a trailer")],
+    [!groups.length, _("where to watch it")],
   ].filter(([unknown]) => unknown);
-  if (missing.length) parts.push(h("p", { class: "details-unknown", text: `Not known: ${list(missing.map(([, what]) => what))}.` }));
+  if (missing.length) parts.push(h("p", { class: "details-unknown", text: format(_("Not known: %(what)s."), { what: list(missing.map(([, what]) => what)) }) }));
   return parts;
 }
 
 function hero(item, details) {
   const show = item.media_type === "tv";
-  const facts = [item.year, KIND[item.media_type] || "Film"];
-  if (show && details.number_of_seasons) facts.push(plural(details.number_of_seasons, "season"));
+  const facts = [item.year, KIND[item.media_type] || _("Film")];
+  if (show && details.number_of_seasons) facts.push(format(ngettext("%(count)s season", "%(count)s seasons", details.number_of_seasons), { count: number(details.number_of_seasons) }));
   const length = runtime(item.runtime_minutes);
-  if (length) facts.push(show ? `${length} an episode` : length);
+  if (length) facts.push(show ? format(_("%(length)s an episode"), { length }) : length);
   const heading = h(
     "div",
     { class: "details-heading" },
@@ -128,7 +129,7 @@ function hero(item, details) {
     // Each fact whole on its line: a narrow screen wraps between them, never inside one.
     h("p", { class: "details-facts" }, facts.filter(Boolean).flatMap((fact, index) => [index ? " · " : "", h("span", { text: fact })])),
     score(details),
-    (item.genres || []).length ? h("ul", { class: "item-genres", "aria-label": "Genres" }, item.genres.map((genre) => h("li", { text: genre }))) : "",
+    (item.genres || []).length ? h("ul", { class: "item-genres", "aria-label": _("Genres") }, item.genres.map((genre) => h("li", { text: genre }))) : "",
   );
   const head = h("div", { class: "details-head" }, h("div", { class: "details-poster" }, poster(item)), heading);
   if (!item.backdrop_url) return h("div", { class: "details-hero" }, head);
@@ -145,13 +146,13 @@ function hero(item, details) {
 function score(details) {
   if (typeof details.score !== "number") return "";
   const value = details.score.toFixed(1);
-  const votes = details.votes ? plural(details.votes, "vote") : "";
+  const votes = details.votes ? format(ngettext("%(count)s vote", "%(count)s votes", details.votes), { count: number(details.votes) }) : "";
   return h(
     "p",
-    { class: "details-score", "aria-label": `TMDB score ${value} out of 10${votes ? `, from ${votes}` : ""}` },
+    { class: "details-score", "aria-label": votes ? format(_("TMDB score %(value)s out of 10, from %(votes)s"), { value, votes }) : format(_("TMDB score %(value)s out of 10"), { value }) },
     h("span", { class: "details-score-value" }, h("span", { "aria-hidden": "true", text: "★ " }), value, h("small", { text: "/10" })),
     " ",
-    h("span", { class: "details-score-source", text: votes ? `on TMDB · ${votes}` : "on TMDB" }),
+    h("span", { class: "details-score-source", text: votes ? format(_("on TMDB · %(votes)s"), { votes }) : _("on TMDB") }),
   );
 }
 
@@ -167,7 +168,7 @@ function seasonsSection(details, seasons) {
           "li",
           {},
           h("span", { class: "season-name", text: season.name }),
-          h("span", { class: "muted", text: season.episodes === null || season.episodes === undefined ? "" : plural(season.episodes, "episode") }),
+          h("span", { class: "muted", text: season.episodes === null || season.episodes === undefined ? "" : format(ngettext("%(count)s episode", "%(count)s episodes", season.episodes), { count: number(season.episodes) }) }),
           h("span", { class: "muted", text: season.year || "" }),
         ),
       ),
@@ -178,7 +179,7 @@ function seasonsSection(details, seasons) {
 function watchSection(providers, groups) {
   const logos = new Map((providers.services || []).map((service) => [service.name, service.logo_url]));
   return section(
-    providers.region ? `Where to watch (${providers.region})` : "Where to watch",
+    providers.region ? format(_("Where to watch (%(region)s)"), { region: providers.region }) : _("Where to watch"),
     groups.map(([label, names]) =>
       h(
         "div",
@@ -197,13 +198,13 @@ function watchSection(providers, groups) {
       ),
     ),
     watchLink(providers),
-    h("p", { class: "hint", text: "Where to watch comes from JustWatch, through TMDB." }),
+    h("p", { class: "hint", text: _("Where to watch comes from JustWatch, through TMDB.") }),
   );
 }
 
 function watchLink(providers) {
   if (!providers.link) return "";
-  return h("a", { class: "button watch-link", href: providers.link, target: "_blank", rel: "noopener noreferrer", dataset: { focusKey: "watch" } }, "All options on TMDB");
+  return h("a", { class: "button watch-link", href: providers.link, target: "_blank", rel: "noopener noreferrer", dataset: { focusKey: "watch" } }, _("All options on TMDB"));
 }
 
 function section(title, ...children) {
@@ -214,24 +215,24 @@ function section(title, ...children) {
 function enrichmentNote(item, tmdb) {
   switch (item.enrichment) {
     case "pending":
-      return "Fetching details from TMDB…";
+      return _("Fetching details from TMDB…");
     case "failed":
-      return `No details from TMDB: ${item.enrichment_error || "it did not answer"}.`;
+      return format(_("No details from TMDB: %(error)s."), { error: item.enrichment_error || _("it did not answer") });
     case "unmatched":
     case "duplicate":
-      return item.enrichment_error || "TMDB has no single match for this title.";
+      return item.enrichment_error || _("TMDB has no single match for this title.");
     case "enriched":
       // Filled in before the server kept details: asking TMDB again brings them.
-      return Object.keys(item.details || {}).length ? null : "More details come when TMDB is asked again: Fetch details from TMDB, in the card's ⋯ menu.";
+      return Object.keys(item.details || {}).length ? null : _("More details come when TMDB is asked again: Fetch details from TMDB, in the card's ⋯ menu.");
     default:
-      return tmdb ? null : "TMDB is not set up on this server: only what was typed in is known.";
+      return tmdb ? null : _("TMDB is not set up on this server: only what was typed in is known.");
   }
 }
 
-function plural(count, word) {
-  return `${Number(count).toLocaleString()} ${word}${count === 1 ? "" : "s"}`;
+function number(count) {
+  return Number(count).toLocaleString(language);
 }
 
 function list(words) {
-  return words.length > 1 ? `${words.slice(0, -1).join(", ")} and ${words[words.length - 1]}` : words[0];
+  return new Intl.ListFormat(language, { type: "conjunction" }).format(words);
 }

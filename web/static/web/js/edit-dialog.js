@@ -1,4 +1,5 @@
 // Fixing an item's title, year or kind (whoever added it, or the host).
+import { _ } from "./i18n.js";
 import { api } from "./api.js";
 import { $ } from "./ui.js";
 
@@ -32,8 +33,8 @@ export class EditDialog {
     const { elements } = this.form;
     const title = elements.title.value.trim();
     const yearText = elements.year.value.trim();
-    if (!title) return this.fail("The title cannot be empty.", "title");
-    if (yearText && !/^\d{4}$/.test(yearText)) return this.fail("The year is four digits, like 2002.", "year");
+    if (!title) return this.fail(_("The title cannot be empty."), "title");
+    if (yearText && !/^\d{4}$/.test(yearText)) return this.fail(_("The year is four digits, like 2002."), "year");
     const changes = {};
     if (title !== this.item.title) changes.title = title;
     const year = yearText ? Number(yearText) : null;

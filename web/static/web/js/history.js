@@ -1,5 +1,6 @@
 // What the room watched: when, how it was chosen, everyone's stars and notes, and your own
 // rating to set. Ratings others give appear as they are given. Beside it, the group's taste.
+import { _, format, language, ngettext } from "./i18n.js";
 import { api, useToken } from "./api.js";
 import { Live, showStatus } from "./live.js";
 import { modeName } from "./reveal.js";
@@ -15,9 +16,14 @@ const entries = new Map(); // id -> { entry, element, refs }
 let loaded = 0;
 
 function howChosen(entry) {
-  if (!entry.selection) return "Chosen by hand";
-  const by = entry.selection.selected_by ? `, run by ${state.member(entry.selection.selected_by).name}` : " at the end of a voting round";
-  return `Picked by ${modeName(entry.selection.mode).toLowerCase()}${by}`;
+  if (!entry.selection) return _("Chosen by hand");
+  const name = modeName(entry.selection.mode);
+  // English writes the mode in the middle of a sentence in small letters; German keeps its nouns.
+  const mode = language === "en" ? name.toLowerCase() : name;
+  if (entry.selection.selected_by) {
+    return format(_("Picked by %(mode)s, run by %(name)s"), { mode, name: state.member(entry.selection.selected_by).name });
+  }
+  return format(_("Picked by %(mode)s at the end of a voting round"), { mode });
 }
 
 function build(entry) {
@@ -32,7 +38,7 @@ function build(entry) {
       h("h3", { text: entry.year ? `${entry.title} (${entry.year})` : entry.title }),
       (refs.meta = h("p", { class: "entry-meta" })),
       (refs.average = h("p", { class: "average" })),
-      (refs.ratings = h("ul", { class: "ratings", "aria-label": "Ratings" })),
+      (refs.ratings = h("ul", { class: "ratings", "aria-label": _("Ratings") })),
       me && !state.gone ? (refs.form = rateForm(entry)) : "",
     ),
   );
@@ -46,24 +52,24 @@ function rateForm(entry) {
     const id = `${group}-${value}`;
     starInput.append(
       h("input", { type: "radio", name: "rating", id, value }),
-      h("label", { for: id, title: `${value} star${value > 1 ? "s" : ""}` }, h("span", { "aria-hidden": "true", text: "★" }), h("span", { class: "visually-hidden", text: `${value} star${value > 1 ? "s" : ""}` })),
+      h("label", { for: id, title: starWords(value) }, h("span", { "aria-hidden": "true", text: "★" }), h("span", { class: "visually-hidden", text: starWords(value) })),
     );
   }
-  const note = h("textarea", { name: "note", maxlength: 1000, id: `${group}-note`, placeholder: "A line about it (optional)" });
-  const remove = h("button", { class: "button", type: "button", text: "Remove my rating", hidden: true });
+  const note = h("textarea", { name: "note", maxlength: 1000, id: `${group}-note`, placeholder: _("A line about it (optional)") });
+  const remove = h("button", { class: "button", type: "button", text: _("Remove my rating"), hidden: true });
   const form = h(
     "form",
     { class: "rate-form" },
-    h("fieldset", {}, h("legend", { text: "Your rating" }), starInput),
-    h("label", { for: note.id, class: "visually-hidden", text: "Your note" }),
+    h("fieldset", {}, h("legend", { text: _("Your rating") }), starInput),
+    h("label", { for: note.id, class: "visually-hidden", text: _("Your note") }),
     note,
-    h("div", { class: "rate-actions" }, h("button", { class: "button primary", type: "submit", text: "Save" }), remove),
+    h("div", { class: "rate-actions" }, h("button", { class: "button primary", type: "submit", text: _("Save") }), remove),
   );
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const chosen = form.querySelector("input[name=rating]:checked");
     if (!chosen) {
-      toast("Choose from one to five stars first.", { kind: "error" });
+      toast(_("Choose from one to five stars first."), { kind: "error" });
       starInput.querySelector("input").focus();
       return;
     }
@@ -71,7 +77,7 @@ function rateForm(entry) {
       const saved = await api("PUT", `/history/${entry.id}/ratings/${encodeURIComponent(me)}`, { rating: Number(chosen.value), note: note.value });
       form.dataset.dirty = "";
       update(saved);
-      toast("Rating saved.");
+      toast(_("Rating saved."));
     } catch (error) {
       showError(error);
     }
@@ -99,11 +105,11 @@ function update(entry) {
   card.entry = entry;
   const { refs } = card;
   const added = state.member(entry.added_by).name;
-  refs.meta.textContent = `Watched ${relativeDay(entry.watched_at)} · ${howChosen(entry)} · added by ${added}`;
+  refs.meta.textContent = format(_("Watched %(when)s · %(how)s · added by %(name)s"), { when: relativeDay(entry.watched_at), how: howChosen(entry), name: added });
   refs.average.replaceChildren(
     entry.rating_count
-      ? h("span", {}, stars(entry.average_rating, `Average ${entry.average_rating} out of 5 stars`), ` ${entry.average_rating} from ${entry.rating_count} rating${entry.rating_count > 1 ? "s" : ""}`)
-      : h("span", { class: "muted", text: "Nobody has rated it yet." }),
+      ? h("span", {}, stars(entry.average_rating, format(_("Average %(average)s out of 5 stars"), { average: entry.average_rating })), " ", format(ngettext("%(average)s from %(count)s rating", "%(average)s from %(count)s ratings", entry.rating_count), { average: entry.average_rating, count: entry.rating_count }))
+      : h("span", { class: "muted", text: _("Nobody has rated it yet.") }),
   );
   refs.ratings.replaceChildren(
     ...Object.values(entry.ratings).map((rating) => {
@@ -112,7 +118,7 @@ function update(entry) {
         "li",
         {},
         avatar(member),
-        h("span", {}, h("strong", { text: rating.user_id === me ? "You" : member.name }), " ", stars(rating.rating, `${rating.rating} out of 5 stars`)),
+        h("span", {}, h("strong", { text: rating.user_id === me ? _("You") : member.name }), " ", stars(rating.rating, format(_("%(stars)s out of 5 stars"), { stars: rating.rating }))),
         rating.note ? h("span", { class: "note", text: rating.note }) : "",
       );
     }),
@@ -159,8 +165,12 @@ const PAIRS_SHOWN = 5;
 let tasteAsked = 0;
 let tasteTimer = null;
 
-function plural(count, one, many = `${one}s`) {
-  return `${count} ${count === 1 ? one : many}`;
+function starWords(count) {
+  return format(ngettext("%(count)s star", "%(count)s stars", count), { count });
+}
+
+function counted(text, count) {
+  return format(text, { count });
 }
 
 // A bar for the eye; the number beside it is what a screen reader reads.
@@ -171,7 +181,7 @@ function meter(percent) {
 }
 
 function whoIs(member) {
-  return member.user_id === me ? `${member.name} (you)` : member.name;
+  return member.user_id === me ? format(_("%(name)s (you)"), { name: member.name }) : member.name;
 }
 
 function genreRow(genre) {
@@ -181,7 +191,7 @@ function genreRow(genre) {
     h("span", { class: "taste-name", text: genre.genre }),
     h("span", { class: "taste-value" }, h("span", { class: "stars", "aria-hidden": "true", text: "★" }), ` ${average(genre.average_rating)}`),
     meter((genre.average_rating / 5) * 100),
-    h("span", { class: "taste-detail", text: `${plural(genre.ratings, "rating")} of ${plural(genre.entries, "film")}` }),
+    h("span", { class: "taste-detail", text: format(_("%(ratings)s of %(films)s"), { ratings: counted(ngettext("%(count)s rating", "%(count)s ratings", genre.ratings), genre.ratings), films: counted(ngettext("%(count)s film", "%(count)s films", genre.entries), genre.entries) }) }),
   );
 }
 
@@ -191,9 +201,13 @@ function average(value) {
 
 function memberRow(row, position, given) {
   const picks = row.watched
-    ? `${plural(row.watched, "pick")} watched · ${row.average_rating === null ? "not rated yet" : `★\u00a0${average(row.average_rating)}\u00a0avg`}`
-    : "No pick watched yet";
-  const since = row.evenings_since_last ? `${plural(row.evenings_since_last, "evening")} ago` : "in the latest evening";
+    ? format(ngettext("%(count)s pick watched", "%(count)s picks watched", row.watched), { count: row.watched }) +
+      " · " +
+      (row.average_rating === null ? _("not rated yet") : format(_("★\u00a0%(average)s\u00a0avg"), { average: average(row.average_rating) }))
+    : _("No pick watched yet");
+  const since = row.evenings_since_last
+    ? format(ngettext("%(count)s evening ago", "%(count)s evenings ago", row.evenings_since_last), { count: row.evenings_since_last })
+    : _("in the latest evening");
   return h(
     "li",
     { class: row.user_id === me ? "me" : "" },
@@ -203,10 +217,10 @@ function memberRow(row, position, given) {
       "span",
       { class: "taste-who" },
       h("strong", { text: whoIs(row) }),
-      position === 1 ? [" ", h("span", { class: "badge", text: "First in line" })] : "",
+      position === 1 ? [" ", h("span", { class: "badge", text: _("First in line") })] : "",
       h("span", { class: "taste-detail block", text: picks }),
-      row.last_watched_title ? h("span", { class: "taste-detail block muted", text: `Last: ${row.last_watched_title}, ${since}` }) : "",
-      given && given.count ? h("span", { class: "taste-detail block muted", text: `Gave ${plural(given.count, "rating")} · ★\u00a0${average(given.average_rating)}\u00a0avg` }) : "",
+      row.last_watched_title ? h("span", { class: "taste-detail block muted", text: format(_("Last: %(title)s, %(since)s"), { title: row.last_watched_title, since }) }) : "",
+      given && given.count ? h("span", { class: "taste-detail block muted", text: format(ngettext("Gave %(count)s rating · ★\u00a0%(average)s\u00a0avg", "Gave %(count)s ratings · ★\u00a0%(average)s\u00a0avg", given.count), { count: given.count, average: average(given.average_rating) }) }) : "",
     ),
   );
 }
@@ -218,19 +232,19 @@ function pairRow(pair, people) {
     {},
     h("span", { class: "taste-duo", "aria-hidden": "true" }, avatar(a, { small: true }), avatar(b, { small: true })),
     h("span", { class: "taste-name", text: `${whoIs(a)} & ${whoIs(b)}` }),
-    h("span", { class: "taste-value", text: `${pair.similarity}% alike` }),
+    h("span", { class: "taste-value", text: format(_("%(percent)s%% alike"), { percent: pair.similarity }) }),
     meter(pair.similarity),
-    h("span", { class: "taste-detail", text: `${plural(pair.shared, "film")} rated by both, ${pair.mean_difference === 0 ? "always the same stars" : `${plural(pair.mean_difference, "star")} apart on average`}` }),
+    h("span", { class: "taste-detail", text: pair.mean_difference === 0 ? format(ngettext("%(count)s film rated by both, always the same stars", "%(count)s films rated by both, always the same stars", pair.shared), { count: pair.shared }) : format(ngettext("%(films)s rated by both, %(count)s star apart on average", "%(films)s rated by both, %(count)s stars apart on average", pair.mean_difference), { films: counted(ngettext("%(count)s film", "%(count)s films", pair.shared), pair.shared), count: pair.mean_difference }) }),
   );
 }
 
 function showTaste(ledger, taste) {
   const people = new Map(taste.members.map((member) => [member.user_id, member]));
   $("#taste-summary").textContent = taste.ratings
-    ? `From ${plural(taste.ratings, "rating")} of ${plural(taste.entries, "film")} watched.`
+    ? format(_("From %(ratings)s of %(films)s watched."), { ratings: counted(ngettext("%(count)s rating", "%(count)s ratings", taste.ratings), taste.ratings), films: counted(ngettext("%(count)s film", "%(count)s films", taste.entries), taste.entries) })
     : taste.entries
-      ? `${plural(taste.entries, "film")} watched, none rated yet.`
-      : "Nothing watched yet.";
+      ? format(ngettext("%(count)s film watched, none rated yet.", "%(count)s films watched, none rated yet.", taste.entries), { count: taste.entries })
+      : _("Nothing watched yet.");
   const genres = taste.genres.slice(0, GENRES_SHOWN);
   $("#taste-genres").replaceChildren(...genres.map(genreRow));
   $("#taste-genres-empty").hidden = genres.length > 0;
@@ -289,7 +303,7 @@ const live = new Live({
     if (change.kind === "history") {
       update(change.entry);
       place($("#history"));
-      if (change.action === "added") announce(`${change.entry.title} was marked watched.`);
+      if (change.action === "added") announce(format(_("%(title)s was marked watched."), { title: change.entry.title }));
       tasteChanged();
     } else if (change.kind === "members") {
       tasteChanged();
@@ -298,13 +312,13 @@ const live = new Live({
     } else if (change.kind === "gone") {
       live.stop();
       showStatus(state.gone);
-      toast(state.gone === "deleted" ? "This room was deleted." : "You were removed from this room.", { kind: "error", seconds: 0 });
+      toast(state.gone === "deleted" ? _("This room was deleted.") : _("You were removed from this room."), { kind: "error", seconds: 0 });
     }
   },
   onStatus: showStatus,
   onGone: (error) => {
     showStatus(error.status === 404 || error.code === "room_deleted" ? "deleted" : "removed");
-    toast("You are no longer in this room.", { kind: "error", seconds: 0 });
+    toast(_("You are no longer in this room."), { kind: "error", seconds: 0 });
   },
 });
 live.start();

@@ -1,4 +1,5 @@
 // The home page: create a room, or find one by its code.
+import { _ } from "./i18n.js";
 import { api, rememberToken } from "./api.js";
 import { busy, showFieldErrors } from "./forms.js";
 
@@ -21,7 +22,7 @@ createForm.addEventListener("submit", async (event) => {
     const missing = !body.name ? "room-name" : "your-name";
     document.getElementById(missing).setAttribute("aria-invalid", "true");
     document.getElementById(missing).focus();
-    createError.textContent = !body.name ? "Give the room a name." : "Tell your friends who you are.";
+    createError.textContent = !body.name ? _("Give the room a name.") : _("Tell your friends who you are.");
     createError.hidden = false;
     return;
   }

@@ -1,5 +1,6 @@
 // The join page, where a join link or QR code lands: pick who you are and come in, or make this
 // device the room's TV screen.
+import { _, format } from "./i18n.js";
 import { api, rememberToken } from "./api.js";
 import { busy, showFieldErrors } from "./forms.js";
 
@@ -28,7 +29,7 @@ if (form) {
     if (!body.name) {
       nameInput.setAttribute("aria-invalid", "true");
       nameInput.focus();
-      errorBox.textContent = "Tell your friends who you are.";
+      errorBox.textContent = _("Tell your friends who you are.");
       errorBox.hidden = false;
       return;
     }
@@ -41,7 +42,7 @@ if (form) {
       showFieldErrors(form, errorBox, error, { name: "your-name" });
       if (error.code === "name_taken") {
         // Names tell people apart in the room: say which one, at the field that has it.
-        errorBox.textContent = `Someone in this room is already called ${body.name}: choose another name, or add an initial.`;
+        errorBox.textContent = format(_("Someone in this room is already called %(name)s: choose another name, or add an initial."), { name: body.name });
         nameInput.setAttribute("aria-invalid", "true");
         nameInput.setAttribute("aria-describedby", "join-error");
         nameInput.focus();

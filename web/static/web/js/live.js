@@ -3,6 +3,7 @@
 // After any drop (the network, the server restarting, a phone waking up) it says so, and
 // reconnects by itself with growing pauses, refetching the snapshot first, so that the page is
 // right again however long it was away.
+import { _ } from "./i18n.js";
 import { api } from "./api.js";
 import { CONNECTION, dismissToasts } from "./ui.js";
 
@@ -213,12 +214,12 @@ export class Live {
 // "removed" and "deleted" are final: the page no longer reconnects, so it does not say so.
 export function statusLabel(state) {
   return {
-    live: "Live",
-    connecting: "Connecting…",
-    offline: "Offline · reconnecting…",
-    closed: "Room closed",
-    removed: "Removed from the room",
-    deleted: "Room deleted",
+    live: _("Live"),
+    connecting: _("Connecting…"),
+    offline: _("Offline · reconnecting…"),
+    closed: _("Room closed"),
+    removed: _("Removed from the room"),
+    deleted: _("Room deleted"),
   }[state] || state;
 }
 

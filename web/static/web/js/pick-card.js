@@ -2,6 +2,7 @@
 // stands tonight with its reason, who else was in the running and why the rest were not, and
 // turning it down (free for the host, a veto for anyone else). A refusal is said in words: the
 // pick already standing, a round running, nothing left to pick, no veto left.
+import { _, format, ngettext } from "./i18n.js";
 import { api } from "./api.js";
 import { candidatesList, lastPickLine, reasonText, reveal } from "./reveal.js";
 import { excludedList } from "./tonight.js";
@@ -10,11 +11,11 @@ import { $, dismissToasts, h, showError, toast } from "./ui.js";
 const RECENT_PICK_MS = 30000;
 
 const TURN_DOWN_WORDS = {
-  no_vetoes_left: () => "You have no veto left tonight to turn it down with: withdraw one of your vetoes first.",
-  vetoes_off: () => "This room has no vetoes, so only the host can turn a pick down.",
-  not_standing: () => "This pick no longer stands: it was already turned down, or picked again.",
-  pick_watched: () => "This pick has been watched already.",
-  nothing_eligible: (_, selection) => `Nothing else can be picked tonight, so ${selection.item_title} stands.`,
+  no_vetoes_left: () => _("You have no veto left tonight to turn it down with: withdraw one of your vetoes first."),
+  vetoes_off: () => _("This room has no vetoes, so only the host can turn a pick down."),
+  not_standing: () => _("This pick no longer stands: it was already turned down, or picked again."),
+  pick_watched: () => _("This pick has been watched already."),
+  nothing_eligible: (error, selection) => format(_("Nothing else can be picked tonight, so %(title)s stands."), { title: selection.item_title }),
 };
 
 export class PickCard {
@@ -53,7 +54,7 @@ export class PickCard {
     const standing = state.standing();
     $("#pick-button").disabled = this.picking || !state.isOpen();
     $("#bar-pick").disabled = this.picking || !state.isOpen();
-    $("#bar-pick").textContent = standing ? `Tonight: ${standing.item_title}` : "Pick for us";
+    $("#bar-pick").textContent = standing ? format(_("Tonight: %(title)s"), { title: standing.item_title }) : _("Pick for us");
     $("#pick-field").textContent = this.fieldText();
     this.renderStanding(standing);
     const last = $("#last-pick");
@@ -65,13 +66,15 @@ export class PickCard {
   fieldText() {
     const { preview } = this.state;
     if (!preview || !this.state.queued().length) return "";
-    if (preview.standing) return `${preview.standing.item_title} is tonight's pick: watch it, or turn it down to pick again.`;
+    if (preview.standing) return format(_("%(title)s is tonight's pick: watch it, or turn it down to pick again."), { title: preview.standing.item_title });
     const can = preview.candidates.length;
     const out = preview.excluded.length;
     if (!can) return preview.summary || "";
-    let text = `${can} can be picked${out ? `, ${out} left out tonight` : ""}.`;
+    let text = out
+      ? format(ngettext("%(can)s can be picked, %(count)s left out tonight.", "%(can)s can be picked, %(count)s left out tonight.", out), { can, count: out })
+      : format(ngettext("%(count)s can be picked.", "%(count)s can be picked.", can), { count: can });
     if (preview.mode === "round_robin" && preview.turn) {
-      text += ` It's ${preview.turn === this.me ? "your" : `${this.state.member(preview.turn).name}'s`} turn.`;
+      text += " " + (preview.turn === this.me ? _("It's your turn.") : format(_("It's %(name)s's turn."), { name: this.state.member(preview.turn).name }));
     }
     return text;
   }
@@ -95,16 +98,16 @@ export class PickCard {
     const candidates = candidatesList(standing);
     const refuse = this.offer();
     box.replaceChildren(
-      h("p", { class: "eyebrow", text: "Tonight's pick" }),
+      h("p", { class: "eyebrow", text: _("Tonight's pick") }),
       h("h3", { class: "standing-title", text: standing.item_title }),
       h("p", { class: "standing-reason", text: reasonText(standing) }),
-      candidates.length > 1 ? h("ul", { class: "reveal-candidates", "aria-label": "In the running" }, candidates) : "",
-      excluded.length ? h("details", { class: "more why-not" }, h("summary", { text: `Why not the others? (${excluded.length})` }), excludedList(excluded)) : "",
+      candidates.length > 1 ? h("ul", { class: "reveal-candidates", "aria-label": _("In the running") }, candidates) : "",
+      excluded.length ? h("details", { class: "more why-not" }, h("summary", { text: format(_("Why not the others? (%(count)s)"), { count: excluded.length }) }), excludedList(excluded)) : "",
       state.isOpen()
         ? h(
             "div",
             { class: "standing-actions" },
-            on ? "" : h("button", { class: "button primary", type: "button", text: "Watch it now", onclick: () => this.watch(standing) }),
+            on ? "" : h("button", { class: "button primary", type: "button", text: _("Watch it now"), onclick: () => this.watch(standing) }),
             refuse ? h("button", { class: "button", type: "button", text: refuse.label, onclick: (event) => this.turnDownFrom(event.currentTarget, standing) }) : "",
           )
         : "",
@@ -132,9 +135,9 @@ export class PickCard {
   offer() {
     const { state } = this;
     const run = (selection) => this.turnDown(selection);
-    if (state.isHost()) return { label: "Turn it down", run };
+    if (state.isHost()) return { label: _("Turn it down"), run };
     if (!state.tonight || state.tonight.vetoes_per_evening === 0) return null;
-    return { label: state.vetoesLeft() ? "Turn it down: spend your veto" : "Turn it down (no veto left)", run };
+    return { label: state.vetoesLeft() ? _("Turn it down: spend your veto") : _("Turn it down (no veto left)"), run };
   }
 
   async turnDown(selection) {
@@ -176,7 +179,7 @@ export class PickCard {
     box.hidden = !text;
     box.replaceChildren(
       text ? h("p", { text }) : "",
-      excluded.length ? h("details", { class: "more why-not", open: true }, h("summary", { text: "What is left out, and why" }), excludedList(excluded)) : "",
+      excluded.length ? h("details", { class: "more why-not", open: true }, h("summary", { text: _("What is left out, and why") }), excludedList(excluded)) : "",
     );
   }
 
@@ -208,11 +211,11 @@ export class PickCard {
         const standing = error.body.selection;
         if (standing && state.preview) state.preview = { ...state.preview, standing };
         this.rerender();
-        toast(`${standing ? standing.item_title : "A pick"} is already tonight's pick. Turn it down to pick again, or watch it.`, { kind: "error", key: "pick" });
+        toast(standing ? format(_("%(title)s is already tonight's pick. Turn it down to pick again, or watch it."), { title: standing.item_title }) : _("A pick is already tonight's pick. Turn it down to pick again, or watch it."), { kind: "error", key: "pick" });
         return;
       }
       case "round_running":
-        toast("A voting round is running: when its countdown ends, it picks for you.", { kind: "error", key: "pick" });
+        toast(_("A voting round is running: when its countdown ends, it picks for you."), { kind: "error", key: "pick" });
         return;
       case "nothing_eligible":
         this.problem(error.detail, error.body.excluded || []);

@@ -3,6 +3,7 @@
 // also says where the item stands tonight: a match, vetoed, seen by whom, left out and why, and
 // its chance in tonight's draw. On a phone a card is short enough for two to fit on the first
 // screen: the votes, seen it and veto share one row under the poster.
+import { _, format, ngettext } from "./i18n.js";
 import { reasonsText, vetoedText } from "./tonight.js";
 import { avatar, h, itemFacts, poster, providersLine } from "./ui.js";
 
@@ -83,7 +84,7 @@ export class QueueView {
         { class: "item-body" },
         (refs.title = h("h3", { class: "item-title" }, (refs.open = h("button", { class: "item-open", type: "button", "aria-haspopup": "dialog", onclick: details })))),
         (refs.meta = h("p", { class: "item-meta" })),
-        h("div", { class: "item-tags" }, (refs.badges = h("p", { class: "item-badges", hidden: true })), (refs.genres = h("ul", { class: "item-genres", "aria-label": "Genres" }))),
+        h("div", { class: "item-tags" }, (refs.badges = h("p", { class: "item-badges", hidden: true })), (refs.genres = h("ul", { class: "item-genres", "aria-label": _("Genres") }))),
         (refs.providers = h("div", {})),
         (refs.added = h("p", { class: "item-added" })),
         (refs.note = h("p", { class: "item-note", hidden: true })),
@@ -93,13 +94,13 @@ export class QueueView {
         "div",
         { class: "item-actions" },
         (refs.votes = h("div", { class: "votes", role: "group" }, (refs.up = voteButton("up")), (refs.score = h("span", { class: "score", "aria-hidden": "true" })), (refs.down = voteButton("down")))),
-        (refs.voters = h("ul", { class: "voters", "aria-label": "Votes so far" })),
+        (refs.voters = h("ul", { class: "voters", "aria-label": _("Votes so far") })),
         h(
           "div",
           { class: "item-tonight" },
           (refs.seen = h("button", { class: "chip-button seen-button", type: "button", "aria-pressed": "false", onclick: () => this.actions.seen(this.state.items.get(item.id)) })),
           (refs.veto = h("button", { class: "chip-button veto-button", type: "button", onclick: () => this.actions.veto(this.state.items.get(item.id)) })),
-          (refs.seenBy = h("ul", { class: "seen-by", "aria-label": "Seen by" })),
+          (refs.seenBy = h("ul", { class: "seen-by", "aria-label": _("Seen by") })),
         ),
       ),
       (refs.menuHost = h("div", { class: "menu-host" })),
@@ -119,13 +120,13 @@ export class QueueView {
       keys.looks = looks;
       refs.poster.replaceChildren(poster(item));
       refs.open.textContent = item.title;
-      refs.votes.setAttribute("aria-label", `Vote on ${item.title}`);
+      refs.votes.setAttribute("aria-label", format(_("Vote on %(title)s"), { title: item.title }));
       refs.meta.textContent = itemFacts(item);
       refs.genres.replaceChildren(...(item.genres || []).slice(0, 4).map((genre) => h("li", { text: genre })));
       refs.genres.hidden = !(item.genres || []).length;
       refs.providers.replaceChildren(providersLine(item) || "");
       const adder = this.state.member(item.added_by);
-      refs.added.replaceChildren(avatar(adder, { small: true }), `Added by ${adder.name}`);
+      refs.added.replaceChildren(avatar(adder, { small: true }), format(_("Added by %(name)s"), { name: adder.name }));
       this.note(refs.note, item);
     }
     const votesKey = [item.upvotes, item.downvotes, item.vote_score, me, open, this.votersKey(item.id)].join("|");
@@ -143,8 +144,8 @@ export class QueueView {
       }
       refs.up.setAttribute("aria-pressed", String(me === "up"));
       refs.down.setAttribute("aria-pressed", String(me === "down"));
-      refs.up.setAttribute("aria-label", `Vote up ${item.title}: ${item.upvotes} up`);
-      refs.down.setAttribute("aria-label", `Vote down ${item.title}: ${item.downvotes} down`);
+      refs.up.setAttribute("aria-label", format(_("Vote up %(title)s: %(count)s up"), { title: item.title, count: item.upvotes }));
+      refs.down.setAttribute("aria-label", format(_("Vote down %(title)s: %(count)s down"), { title: item.title, count: item.downvotes }));
       refs.up.disabled = refs.down.disabled = !open;
       refs.voters.replaceChildren(...this.voters(item.id));
     }
@@ -182,27 +183,27 @@ export class QueueView {
     card.element.classList.toggle("match", match);
     card.element.classList.toggle("picked", picked);
     refs.badges.replaceChildren(
-      picked ? h("span", { class: "badge", text: "Tonight's pick" }) : "",
-      match ? h("span", { class: "badge match-badge", text: "Match" }) : "",
+      picked ? h("span", { class: "badge", text: _("Tonight's pick") }) : "",
+      match ? h("span", { class: "badge match-badge", text: _("Match") }) : "",
       vetoed ? h("span", { class: "badge veto-badge", text: vetoed }) : "",
-      chance !== null && chance !== undefined ? h("span", { class: "badge chance-badge", text: `${chance}% chance`, title: "Its chance in tonight's weighted draw" }) : "",
+      chance !== null && chance !== undefined ? h("span", { class: "badge chance-badge", text: format(_("%(chance)s%% chance"), { chance }), title: _("Its chance in tonight's weighted draw") }) : "",
     );
     refs.badges.hidden = !refs.badges.childElementCount;
     const whyText = why ? reasonsText(why, { skip: ["vetoed"] }) : "";
     refs.why.hidden = !whyText;
-    refs.why.textContent = whyText ? `Not tonight: ${whyText}.` : "";
+    refs.why.textContent = whyText ? format(_("Not tonight: %(why)s."), { why: whyText }) : "";
     // Seen it: mine to toggle; everyone's as small faces.
     const seenMine = Boolean(me && seenBy.includes(me));
     refs.seen.hidden = !state.tonight;
     refs.seen.setAttribute("aria-pressed", String(seenMine));
-    refs.seen.replaceChildren(h("span", { class: "glyph", "aria-hidden": "true", text: seenMine ? "✓" : "👁" }), h("span", { class: "chip-label", text: seenMine ? "Seen it" : "Seen it?" }));
-    refs.seen.setAttribute("aria-label", `I have seen ${item.title}`);
+    refs.seen.replaceChildren(h("span", { class: "glyph", "aria-hidden": "true", text: seenMine ? "✓" : "👁" }), h("span", { class: "chip-label", text: seenMine ? _("Seen it") : _("Seen it?") }));
+    refs.seen.setAttribute("aria-label", format(_("I have seen %(title)s"), { title: item.title }));
     refs.seen.disabled = !state.isOpen();
     refs.seenBy.replaceChildren(
       ...seenBy.map((userId) => {
         const member = state.member(userId);
-        const name = userId === me ? "You" : member.name;
-        return h("li", { title: `${name} saw it` }, avatar(member, { small: true }), h("span", { class: "visually-hidden", text: `${name} saw it` }));
+        const saw = userId === me ? _("You saw it") : format(_("%(name)s saw it"), { name: member.name });
+        return h("li", { title: saw }, avatar(member, { small: true }), h("span", { class: "visually-hidden", text: saw }));
       }),
     );
     // Veto: mine to spend or withdraw; hidden when the room has no vetoes.
@@ -211,21 +212,21 @@ export class QueueView {
     refs.veto.hidden = !state.tonight || (perEvening === 0 && !mine);
     refs.veto.classList.toggle("pressed", mine);
     if (mine) {
-      refs.veto.replaceChildren(h("span", { class: "glyph", "aria-hidden": "true", text: "↩" }), h("span", { class: "chip-label", text: "Withdraw veto" }));
-      refs.veto.setAttribute("aria-label", `Withdraw your veto on ${item.title}`);
+      refs.veto.replaceChildren(h("span", { class: "glyph", "aria-hidden": "true", text: "↩" }), h("span", { class: "chip-label", text: _("Withdraw veto") }));
+      refs.veto.setAttribute("aria-label", format(_("Withdraw your veto on %(title)s"), { title: item.title }));
     } else {
-      refs.veto.replaceChildren(h("span", { class: "glyph", "aria-hidden": "true", text: "✋" }), h("span", { class: "chip-label", text: "Veto" }), h("span", { class: "chip-count" }, vetoesLeft, h("span", { class: "chip-label", text: " left" })));
-      refs.veto.setAttribute("aria-label", `Veto ${item.title} for tonight (${vetoesLeft} ${vetoesLeft === 1 ? "veto" : "vetoes"} left)`);
+      refs.veto.replaceChildren(h("span", { class: "glyph", "aria-hidden": "true", text: "✋" }), h("span", { class: "chip-label", text: _("Veto") }), h("span", { class: "chip-count" }, vetoesLeft, h("span", { class: "chip-label", text: " " + _("left") })));
+      refs.veto.setAttribute("aria-label", format(ngettext("Veto %(title)s for tonight (%(count)s veto left)", "Veto %(title)s for tonight (%(count)s vetoes left)", vetoesLeft), { title: item.title, count: vetoesLeft }));
     }
     refs.veto.disabled = !state.isOpen();
   }
 
   note(element, item) {
     const notes = {
-      pending: ["Fetching details from TMDB…", false],
-      failed: [`No details from TMDB: ${item.enrichment_error || "it did not answer"}. Use ⋯ to try again.`, true],
-      unmatched: [item.enrichment_error || "TMDB has no single match for this title.", false],
-      duplicate: [item.enrichment_error || "This looks like another item in the queue.", true],
+      pending: [_("Fetching details from TMDB…"), false],
+      failed: [format(_("No details from TMDB: %(error)s. Use ⋯ to try again."), { error: item.enrichment_error || _("it did not answer") }), true],
+      unmatched: [item.enrichment_error || _("TMDB has no single match for this title."), false],
+      duplicate: [item.enrichment_error || _("This looks like another item in the queue."), true],
     };
     const [text, warn] = notes[item.enrichment] || [null, false];
     element.hidden = !text;
@@ -240,7 +241,8 @@ export class QueueView {
   voters(itemId) {
     return [...(this.state.votes.get(itemId) || new Map())].map(([userId, vote]) => {
       const member = this.state.member(userId);
-      return h("li", { class: vote, title: `${member.name} voted ${vote}` }, avatar(member, { small: true }), h("span", { class: "visually-hidden", text: `${member.name} voted ${vote}` }));
+      const said = format(vote === "up" ? _("%(name)s voted up") : _("%(name)s voted down"), { name: member.name });
+      return h("li", { class: vote, title: said }, avatar(member, { small: true }), h("span", { class: "visually-hidden", text: said }));
     });
   }
 
@@ -273,7 +275,7 @@ export function menu(item, entries) {
       },
     }),
   );
-  details.append(h("summary", { "aria-label": `More for ${item.title}`, title: "More" }, h("span", { "aria-hidden": "true", text: "⋯" })), h("div", { class: "menu" }, ...buttons));
+  details.append(h("summary", { "aria-label": format(_("More for %(title)s"), { title: item.title }), title: _("More") }, h("span", { "aria-hidden": "true", text: "⋯" })), h("div", { class: "menu" }, ...buttons));
   details.addEventListener("keydown", (event) => {
     if (event.key === "Escape" && details.open) {
       details.open = false;

@@ -9,6 +9,7 @@
 // seconds the others still see the item, because it is still in the queue. If the room moves
 // on with it in the meantime (it is picked, or put on to watch), the removal is dropped and
 // the person told why; if someone else removes it first, there is nothing left to do.
+import { _, format } from "./i18n.js";
 import { api } from "./api.js";
 import { dismissToasts, showError, toast } from "./ui.js";
 
@@ -34,10 +35,10 @@ export class Removals {
     const timer = setTimeout(() => this.send(item.id), UNDO_SECONDS * 1000);
     this.pending.set(item.id, { item, timer });
     this.render();
-    toast(`Removed ${item.title}.`, {
+    toast(format(_("Removed %(title)s."), { title: item.title }), {
       key: keyOf(item.id),
       seconds: UNDO_SECONDS,
-      action: { label: "Undo", run: () => this.undo(item.id) },
+      action: { label: _("Undo"), run: () => this.undo(item.id) },
     });
   }
 
@@ -45,7 +46,7 @@ export class Removals {
     const pending = this.drop(id);
     if (!pending) return;
     this.render();
-    toast(`${pending.item.title} is back in the queue.`, { key: keyOf(id) });
+    toast(format(_("%(title)s is back in the queue."), { title: pending.item.title }), { key: keyOf(id) });
     this.onRestored(id);
   }
 
@@ -71,8 +72,13 @@ export class Removals {
     if (!moved) return;
     const { item } = this.drop(id);
     this.render();
-    const what = change.kind === "selection" ? "was just picked" : change.item.status === "watched" ? "was just marked watched" : "was just put on to watch";
-    toast(`${item.title} ${what}, so it was not removed.`, { key: keyOf(id), kind: "error", seconds: 8 });
+    const text =
+      change.kind === "selection"
+        ? _("%(title)s was just picked, so it was not removed.")
+        : change.item.status === "watched"
+          ? _("%(title)s was just marked watched, so it was not removed.")
+          : _("%(title)s was just put on to watch, so it was not removed.");
+    toast(format(text, { title: item.title }), { key: keyOf(id), kind: "error", seconds: 8 });
   }
 
   async send(id, { keepalive = false } = {}) {

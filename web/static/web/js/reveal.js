@@ -3,10 +3,11 @@
 // the running, and why the rest were not. It closes by itself a little later, unless someone
 // starts using it, and hands the focus back to where it was. A draw's seed is not shown: it is
 // behind "Check this draw", a page that replays it.
+import { _, format } from "./i18n.js";
 import { excludedList } from "./tonight.js";
 import { announce, h, poster } from "./ui.js";
 
-const MODE_NAMES = { weighted_random: "Weighted random", highest_votes: "Highest votes", round_robin: "Round robin", consensus: "Consensus" };
+const MODE_NAMES = { weighted_random: _("Weighted random"), highest_votes: _("Highest votes"), round_robin: _("Round robin"), consensus: _("Consensus") };
 const SPIN_MS = 2600;
 const CANDIDATES_SHOWN = 6;
 const AUTO_CLOSE_SECONDS = 10;
@@ -32,7 +33,7 @@ export function modeName(mode) {
 // Why this film, in the server's words.
 export function reasonText(selection) {
   const reason = selection.reason || {};
-  return reason.summary || `${selection.item_title} was picked.`;
+  return reason.summary || format(_("%(title)s was picked."), { title: selection.item_title });
 }
 
 function signed(score) {
@@ -52,10 +53,10 @@ export function candidatesList(selection) {
       "li",
       { class: chosen ? "chosen" : "" },
       h("span", { class: "candidate-title", text: candidate.title }),
-      h("span", { class: "candidate-figure", text: figure, "aria-label": draw ? `${candidate.chance} percent chance` : `score ${figure}` }),
+      h("span", { class: "candidate-figure", text: figure, "aria-label": draw ? format(_("%(chance)s percent chance"), { chance: candidate.chance }) : format(_("score %(score)s"), { score: figure }) }),
     );
   });
-  if (rest > 0) entries.push(h("li", { class: "muted", text: `and ${rest} more` }));
+  if (rest > 0) entries.push(h("li", { class: "muted", text: format(_("and %(count)s more"), { count: rest }) }));
   return entries;
 }
 
@@ -82,7 +83,7 @@ export function reveal(selection, { titles, onWatch = null, turnDown = null, aga
   const refuse = document.getElementById("reveal-turn-down");
   const more = document.getElementById("reveal-more");
   const problem = document.getElementById("reveal-error");
-  document.getElementById("reveal-mode").textContent = `${modeName(selection.mode)} pick`;
+  document.getElementById("reveal-mode").textContent = format(_("%(mode)s pick"), { mode: modeName(selection.mode) });
   // A button about to hide (turning the last pick down) hands the focus to "Close".
   if (dialog.open && dialog.querySelector("#reveal-actions").contains(document.activeElement)) {
     document.getElementById("reveal-close").focus();
@@ -113,7 +114,7 @@ export function reveal(selection, { titles, onWatch = null, turnDown = null, aga
     reason.textContent = reasonText(selection);
     showCheck(selection);
     showMore(selection);
-    announce(`Picked: ${selection.item_title}.`, { urgent: true });
+    announce(format(_("Picked: %(title)s."), { title: selection.item_title }), { urgent: true });
     if (watch && onWatch && selection.item && selection.item.status === "queued") {
       watch.hidden = false;
       watch.onclick = () => {
@@ -217,7 +218,7 @@ function showMore(selection) {
   const why = document.getElementById("reveal-why");
   why.hidden = !excluded.length;
   why.open = false;
-  why.querySelector("summary").textContent = `Why not the others? (${excluded.length})`;
+  why.querySelector("summary").textContent = format(_("Why not the others? (%(count)s)"), { count: excluded.length });
   document.getElementById("reveal-excluded").replaceChildren(excluded.length ? excludedList(excluded) : "");
   document.getElementById("reveal-more").hidden = candidates.length < 2 && !excluded.length;
 }
@@ -226,8 +227,8 @@ export function lastPickLine(selection, nameOf) {
   return h(
     "p",
     {},
-    h("span", { class: "eyebrow block", text: "Last pick" }),
+    h("span", { class: "eyebrow block", text: _("Last pick") }),
     h("strong", { text: selection.item_title }),
-    ` · ${modeName(selection.mode)}${selection.selected_by ? `, by ${nameOf(selection.selected_by)}` : ""}`,
+    " · " + (selection.selected_by ? format(_("%(mode)s, by %(name)s"), { mode: modeName(selection.mode), name: nameOf(selection.selected_by) }) : modeName(selection.mode)),
   );
 }

@@ -2,6 +2,7 @@
 // host its settings, handing the room over, removing a member, closing, reopening and
 // deleting it; for everyone else (the host too, once they have handed the room over), leaving.
 // What cannot be undone asks first, in the page; closing can be undone from its message.
+import { _, format, ngettext } from "./i18n.js";
 import { api } from "./api.js";
 import { $, avatar, confirmAction, dismissToasts, h, showError, toast } from "./ui.js";
 
@@ -23,7 +24,7 @@ export class RoomDialog {
     $("#close-button").addEventListener("click", () => this.setStatus("closed"));
     $("#reopen-button").addEventListener("click", () => this.setStatus("open"));
     $("#delete-button").addEventListener("click", () => this.remove());
-    this.leaveHint = h("p", { class: "hint leave-hint", id: "leave-hint", hidden: true, text: "To leave, hand the room over first: “Make host”, beside a member’s name." });
+    this.leaveHint = h("p", { class: "hint leave-hint", id: "leave-hint", hidden: true, text: _("To leave, hand the room over first: “Make host”, beside a member’s name.") });
     $("#leave-button").after(this.leaveHint);
     this.buildListing();
   }
@@ -35,8 +36,8 @@ export class RoomDialog {
     this.listing = h(
       "form",
       { class: "member-listing", id: "member-add-form", novalidate: true },
-      h("label", { for: "member-name", text: "List a friend who joins later" }),
-      h("div", { class: "member-add" }, input, h("button", { class: "button", type: "submit", text: "List" })),
+      h("label", { for: "member-name", text: _("List a friend who joins later") }),
+      h("div", { class: "member-add" }, input, h("button", { class: "button", type: "submit", text: _("List") })),
       this.listingError,
     );
     this.listing.addEventListener("submit", (event) => this.list(event, input));
@@ -52,15 +53,15 @@ export class RoomDialog {
       input.setAttribute("aria-invalid", "true");
       input.focus();
     };
-    if (!name) return fail("Type the name your friend goes by.");
+    if (!name) return fail(_("Type the name your friend goes by."));
     try {
       await api("POST", `/rooms/${this.cfg.room_id}/members`, { name });
       input.value = "";
       input.removeAttribute("aria-invalid");
       this.listingError.hidden = true;
-      toast(`${name} is listed: they pick their name when they join with the code.`);
+      toast(format(_("%(name)s is listed: they pick their name when they join with the code."), { name }));
     } catch (error) {
-      fail(error.code === "name_taken" ? `Someone in this room is already called ${name}: list your friend by another name.` : error.detail);
+      fail(error.code === "name_taken" ? format(_("Someone in this room is already called %(name)s: list your friend by another name."), { name }) : error.detail);
     }
     return undefined;
   }
@@ -84,19 +85,19 @@ export class RoomDialog {
     const focused = document.activeElement && this.dialog.contains(document.activeElement) ? document.activeElement.getAttribute("aria-label") : null;
     $("#member-list").replaceChildren(
       ...state.room.members.map((member) => {
-        const status = [member.is_host ? "host" : null, online.has(member.user_id) ? "here now" : null, member.claimed ? null : "not joined yet"].filter(Boolean).join(", ");
+        const status = [member.is_host ? _("host") : null, online.has(member.user_id) ? _("here now") : null, member.claimed ? null : _("not joined yet")].filter(Boolean).join(", ");
         const actions = [];
         if (host && member.user_id !== this.me) {
           if (member.claimed) {
-            actions.push(h("button", { class: "button small", type: "button", text: "Make host", "aria-label": `Make ${member.name} the host`, onclick: () => this.handOver(member) }));
+            actions.push(h("button", { class: "button small", type: "button", text: _("Make host"), "aria-label": format(_("Make %(name)s the host"), { name: member.name }), onclick: () => this.handOver(member) }));
           }
-          actions.push(h("button", { class: "button small danger", type: "button", text: "Remove", "aria-label": `Remove ${member.name}`, onclick: () => this.removeMember(member) }));
+          actions.push(h("button", { class: "button small danger", type: "button", text: _("Remove"), "aria-label": format(_("Remove %(name)s"), { name: member.name }), onclick: () => this.removeMember(member) }));
         }
         return h(
           "li",
           {},
           avatar(member),
-          h("span", { class: "grow" }, h("strong", { text: member.user_id === this.me ? `${member.name} (you)` : member.name }), status ? h("span", { class: "muted block", text: status }) : ""),
+          h("span", { class: "grow" }, h("strong", { text: member.user_id === this.me ? format(_("%(name)s (you)"), { name: member.name }) : member.name }), status ? h("span", { class: "muted block", text: status }) : ""),
           actions.length ? h("span", { class: "member-actions" }, actions) : "",
         );
       }),
@@ -115,7 +116,7 @@ export class RoomDialog {
     this.form.elements.voting_duration_seconds.value = String(room.settings.voting_duration_seconds);
     if (this.form.elements.voting_duration_seconds.value !== String(room.settings.voting_duration_seconds)) {
       const seconds = room.settings.voting_duration_seconds;
-      this.form.elements.voting_duration_seconds.append(h("option", { value: seconds, text: `${seconds} seconds` }));
+      this.form.elements.voting_duration_seconds.append(h("option", { value: seconds, text: format(ngettext("%(count)s second", "%(count)s seconds", seconds), { count: seconds }) }));
       this.form.elements.voting_duration_seconds.value = String(seconds);
     }
     this.form.elements.allow_revotes.checked = room.settings.allow_revotes;
@@ -135,14 +136,14 @@ export class RoomDialog {
       },
     };
     if (!body.name) {
-      error.textContent = "The room needs a name.";
+      error.textContent = _("The room needs a name.");
       error.hidden = false;
       return;
     }
     try {
       await api("PATCH", `/rooms/${this.cfg.room_id}`, body);
       error.hidden = true;
-      toast("Settings saved.");
+      toast(_("Settings saved."));
     } catch (failure) {
       error.textContent = failure.detail;
       error.hidden = false;
@@ -150,29 +151,29 @@ export class RoomDialog {
   }
 
   async handOver(member) {
-    const sure = await confirmAction(`${member.name} will run the room: its settings, its members, closing and deleting it. You become a member like the others, and can then leave.`, {
-      title: `Make ${member.name} the host?`,
-      confirm: `Make ${member.name} the host`,
+    const sure = await confirmAction(format(_("%(name)s will run the room: its settings, its members, closing and deleting it. You become a member like the others, and can then leave."), { name: member.name }), {
+      title: format(_("Make %(name)s the host?"), { name: member.name }),
+      confirm: format(_("Make %(name)s the host"), { name: member.name }),
       danger: false,
     });
     if (!sure) return;
     try {
       await api("POST", `/rooms/${this.cfg.room_id}/host`, { user_id: member.user_id });
-      toast(`${member.name} is the host now.`);
+      toast(format(_("%(name)s is the host now."), { name: member.name }));
     } catch (error) {
       showError(error);
     }
   }
 
   async removeMember(member) {
-    const sure = await confirmAction(`${member.name} leaves the room and their votes are withdrawn. They can join again with the code, as someone new.`, {
-      title: `Remove ${member.name}?`,
-      confirm: `Remove ${member.name}`,
+    const sure = await confirmAction(format(_("%(name)s leaves the room and their votes are withdrawn. They can join again with the code, as someone new."), { name: member.name }), {
+      title: format(_("Remove %(name)s?"), { name: member.name }),
+      confirm: format(_("Remove %(name)s"), { name: member.name }),
     });
     if (!sure) return;
     try {
       await api("DELETE", `/rooms/${this.cfg.room_id}/members/${encodeURIComponent(member.user_id)}`);
-      toast(`${member.name} was removed.`);
+      toast(format(_("%(name)s was removed."), { name: member.name }));
     } catch (error) {
       showError(error);
     }
@@ -187,10 +188,10 @@ export class RoomDialog {
       if (status === "open") {
         this.onReopened();
       } else {
-        toast("The room is closed: nobody can add, vote or pick until you reopen it.", {
+        toast(_("The room is closed: nobody can add, vote or pick until you reopen it."), {
           key: "room-status",
           seconds: 8,
-          action: { label: "Undo", run: () => this.setStatus("open") },
+          action: { label: _("Undo"), run: () => this.setStatus("open") },
         });
       }
     } catch (error) {
@@ -199,7 +200,7 @@ export class RoomDialog {
   }
 
   async remove() {
-    const sure = await confirmAction("Its queue, its votes and its history go, for everyone. This cannot be undone.", { title: "Delete the room?", confirm: "Delete the room" });
+    const sure = await confirmAction(_("Its queue, its votes and its history go, for everyone. This cannot be undone."), { title: _("Delete the room?"), confirm: _("Delete the room") });
     if (!sure) return;
     try {
       await api("DELETE", `/rooms/${this.cfg.room_id}`);
@@ -210,7 +211,7 @@ export class RoomDialog {
   }
 
   async leave() {
-    const sure = await confirmAction("Your votes are withdrawn. You can join again with the code, as someone new.", { title: "Leave the room?", confirm: "Leave the room" });
+    const sure = await confirmAction(_("Your votes are withdrawn. You can join again with the code, as someone new."), { title: _("Leave the room?"), confirm: _("Leave the room") });
     if (!sure) return;
     try {
       await api("DELETE", `/rooms/${this.cfg.room_id}/members/${encodeURIComponent(this.me)}`);

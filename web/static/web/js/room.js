@@ -2,6 +2,7 @@
 // the constraints, seen marks, vetoes and matches), the voting round, the pick, and the host's
 // controls. Every change goes through the REST API; what everyone sees (this page included)
 // comes back as the room's events.
+import { _, format } from "./i18n.js";
 import { AddForm } from "./add-form.js";
 import { api, forgetToken, useToken } from "./api.js";
 import { DetailsSheet } from "./details-sheet.js";
@@ -23,7 +24,7 @@ useToken(cfg.token);
 const state = new RoomState();
 state.you = cfg.you;
 const me = cfg.you.user_id;
-const nameOf = (userId) => (userId === me ? "you" : state.member(userId).name);
+const nameOf = (userId) => (userId === me ? _("you") : state.member(userId).name);
 
 // Acting. Each action says in words what went wrong, if anything did; an action with a `key`
 // takes its failure's message away once it works.
@@ -107,11 +108,11 @@ async function addItem(fields) {
     render();
     // The new card is shown where it landed, lit up for a moment.
     if (view === "list") queueView.flash(item.id);
-    announce(`Added ${item.title}.`);
+    announce(format(_("Added %(title)s."), { title: item.title }));
   } catch (error) {
     if (error.code === "duplicate_item" && error.body.existing_item) {
       const existing = error.body.existing_item;
-      toast(`${existing.title} is already in the queue, added by ${nameOf(existing.added_by)}.`, { kind: "error", key: "add" });
+      toast(format(_("%(title)s is already in the queue, added by %(name)s."), { title: existing.title, name: nameOf(existing.added_by) }), { kind: "error", key: "add" });
       if (view === "list") queueView.flash(existing.id);
     } else {
       showError(error, { key: "add" });
@@ -123,21 +124,21 @@ async function addItem(fields) {
 function itemMenu(item) {
   const entries = [];
   if (!state.isOpen()) return entries;
-  entries.push({ label: "Watch it now", run: () => act(() => api("POST", `/queue/${item.id}/watch`), { key: `item:${item.id}` }) });
-  entries.push({ label: "Mark as watched", run: () => markWatched(item) });
+  entries.push({ label: _("Watch it now"), run: () => act(() => api("POST", `/queue/${item.id}/watch`), { key: `item:${item.id}` }) });
+  entries.push({ label: _("Mark as watched"), run: () => markWatched(item) });
   if (cfg.tmdb) {
-    entries.push({ label: "Fetch details from TMDB", run: () => act(() => api("POST", `/queue/${item.id}/enrich`), { success: "Details are being fetched." }) });
+    entries.push({ label: _("Fetch details from TMDB"), run: () => act(() => api("POST", `/queue/${item.id}/enrich`), { success: _("Details are being fetched.") }) });
   }
   if (item.added_by === me || state.isHost()) {
-    entries.push({ label: "Edit title or year", run: () => editDialog.open(state.items.get(item.id)) });
-    entries.push({ label: "Remove from the queue", danger: true, run: () => removals.remove(state.items.get(item.id)) });
+    entries.push({ label: _("Edit title or year"), run: () => editDialog.open(state.items.get(item.id)) });
+    entries.push({ label: _("Remove from the queue"), danger: true, run: () => removals.remove(state.items.get(item.id)) });
   }
   return entries;
 }
 
 async function markWatched(item) {
   await act(() => api("POST", `/queue/${item.id}/watched`), { key: `item:${item.id}` });
-  toast(`${item.title} is in the history now:`, { link: { href: `/r/${cfg.room_id}/history`, label: "rate it there" }, seconds: 10 });
+  toast(format(_("%(title)s is in the history now:"), { title: item.title }), { link: { href: `/r/${cfg.room_id}/history`, label: _("rate it there") }, seconds: 10 });
 }
 
 // Tonight: seen marks and vetoes, each shown at once from the server's answer.
@@ -149,7 +150,7 @@ async function toggleSeen(item) {
     const answer = await api(seen ? "DELETE" : "PUT", `/queue/${item.id}/seen/${encodeURIComponent(me)}`);
     state.apply({ type: "seen_update", item_id: answer.item_id, seen_by: answer.seen_by });
     render();
-    announce(seen ? `Unmarked: you have not seen ${item.title}.` : `Marked: you have seen ${item.title}.`);
+    announce(format(seen ? _("Unmarked: you have not seen %(title)s.") : _("Marked: you have seen %(title)s."), { title: item.title }));
   } catch (error) {
     showError(error);
   }
@@ -162,7 +163,7 @@ async function toggleVeto(item) {
     state.tonight = await api(mine ? "DELETE" : "POST", `/queue/${item.id}/veto`);
     render();
     const left = state.vetoesLeft();
-    announce(mine ? `Veto on ${item.title} withdrawn. ${left} left.` : `You vetoed ${item.title} for tonight. ${left} left.`);
+    announce(format(mine ? _("Veto on %(title)s withdrawn. %(left)s left.") : _("You vetoed %(title)s for tonight. %(left)s left."), { title: item.title, left }));
   } catch (error) {
     showError(error);
   }
@@ -212,16 +213,16 @@ function render() {
 function renderBanner() {
   const banner = $("#room-banner");
   const messages = {
-    removed: "You were removed from this room.",
-    deleted: "This room was deleted.",
+    removed: _("You were removed from this room."),
+    deleted: _("This room was deleted."),
   };
   let text = messages[state.gone] || null;
-  if (!text && !state.isOpen()) text = state.isHost() ? "This room is closed. You can reopen it from the Room menu." : "This room is closed: you can look around and rate, not change it.";
+  if (!text && !state.isOpen()) text = state.isHost() ? _("This room is closed. You can reopen it from the Room menu.") : _("This room is closed: you can look around and rate, not change it.");
   if (banner.dataset.text === (text || "")) return;
   banner.dataset.text = text || "";
   banner.hidden = !text;
   banner.replaceChildren(text || "");
-  if (state.gone) banner.append(h("a", { class: "button", href: "/", text: "Back to the start" }));
+  if (state.gone) banner.append(h("a", { class: "button", href: "/", text: _("Back to the start") }));
 }
 
 // Who is here: small faces in the header (with names from a laptop's width up), you first.
@@ -236,13 +237,13 @@ function renderPresence() {
   const list = $("#presence-list");
   list.replaceChildren(
     ...here.map((user) => {
-      const name = user.user_id === me ? `${user.name} (you)` : user.name;
+      const name = user.user_id === me ? format(_("%(name)s (you)"), { name: user.name }) : user.name;
       return h("li", { class: user.user_id === me ? "me" : "", title: name }, avatar(user), h("span", { class: "presence-name", text: name }));
     }),
   );
   if (here.length > PRESENCE_FACES) list.append(h("li", { class: "presence-more", "aria-hidden": "true", text: `+${here.length - PRESENCE_FACES}` }));
-  if (!here.length) list.append(h("li", { class: "presence-empty", text: "Nobody else is here yet: share the code." }));
-  list.setAttribute("aria-label", `${here.length} here now`);
+  if (!here.length) list.append(h("li", { class: "presence-empty", text: _("Nobody else is here yet: share the code.") }));
+  list.setAttribute("aria-label", format(_("%(count)s here now"), { count: here.length }));
 }
 
 let nowKey = null;
@@ -258,8 +259,8 @@ function renderNow() {
     ? h(
         "div",
         { class: "votes" },
-        h("button", { class: "button primary", type: "button", text: "We watched it", onclick: () => markWatched(item) }),
-        h("button", { class: "button", type: "button", text: "Back to the queue", onclick: () => act(() => api("PATCH", `/queue/${item.id}`, { status: "queued" })) }),
+        h("button", { class: "button primary", type: "button", text: _("We watched it"), onclick: () => markWatched(item) }),
+        h("button", { class: "button", type: "button", text: _("Back to the queue"), onclick: () => act(() => api("PATCH", `/queue/${item.id}`, { status: "queued" })) }),
       )
     : "";
   $("#now-body").replaceChildren(
@@ -276,10 +277,10 @@ function renderRound() {
   $("#round-live").hidden = !live;
   const start = $("#round-start");
   const length = durationLabel(state.room.settings.voting_duration_seconds);
-  start.textContent = `Start a ${length} round`;
+  start.textContent = format(_("Start a %(length)s round"), { length });
   start.disabled = !state.isOpen();
   const idleNote = $("#round-idle p");
-  idleNote.textContent = round && round.status === "closed" && round.outcome ? round.outcome : "Give everyone a set time to vote; when it ends the room's mode picks.";
+  idleNote.textContent = round && round.status === "closed" && round.outcome ? round.outcome : _("Give everyone a set time to vote; when it ends the room's mode picks.");
   // The bar at the bottom of a phone: start a round or pick; the round while it runs; the pick
   // while it stands (pick-card.js words that button).
   const mayEnd = live && (state.isHost() || round.started_by === me);
@@ -290,7 +291,7 @@ function renderRound() {
   const barStart = $("#bar-round-start");
   barStart.hidden = live || Boolean(standing);
   barStart.disabled = !state.isOpen();
-  barStart.setAttribute("aria-label", `Start a ${length} voting round`);
+  barStart.setAttribute("aria-label", format(_("Start a %(length)s voting round"), { length }));
   $("#bar-round-end").hidden = !mayEnd;
   clearInterval(ticker);
   if (!live) {
@@ -298,19 +299,19 @@ function renderRound() {
     return;
   }
   $("#round-end").hidden = !mayEnd;
-  $("#round-note").textContent = `Started by ${nameOf(round.started_by)}. Then: ${modeName(state.room.settings.selection_mode)}.`;
+  $("#round-note").textContent = format(_("Started by %(name)s. Then: %(mode)s."), { name: nameOf(round.started_by), mode: modeName(state.room.settings.selection_mode) });
   const tick = () => {
     const left = state.roundSecondsLeft();
     const countdown = $("#countdown");
-    countdown.textContent = left > 0 ? clock(left) : "Picking…";
+    countdown.textContent = left > 0 ? clock(left) : _("Picking…");
     countdown.classList.toggle("ending", left <= 10);
     const share = `scaleX(${Math.max(0, left / state.roundLength())})`;
     $("#round-bar").style.transform = share;
     $("#bar-round-progress").style.transform = share;
-    $("#bar-round-text").textContent = left > 0 ? `Vote now · ${clock(left)}` : "Picking…";
+    $("#bar-round-text").textContent = left > 0 ? format(_("Vote now · %(time)s"), { time: clock(left) }) : _("Picking…");
     $("#bar-round").classList.toggle("ending", left <= 10);
     const line = $("#round-banner-left");
-    if (line) line.textContent = left > 0 ? `${clock(left)} to vote.` : "Picking…";
+    if (line) line.textContent = left > 0 ? format(_("%(time)s to vote."), { time: clock(left) }) : _("Picking…");
   };
   tick();
   ticker = setInterval(tick, 250);
@@ -323,7 +324,7 @@ let roundBannerTimer = null;
 
 function roundBanner(round) {
   const host = $("#round-banner");
-  const who = round.started_by === me ? "You started a voting round." : `${nameOf(round.started_by)} started a voting round.`;
+  const who = round.started_by === me ? _("You started a voting round.") : format(_("%(name)s started a voting round."), { name: nameOf(round.started_by) });
   const left = state.roundSecondsLeft();
   const offerSwipe = view !== "swipe" && swipe.left().length > 0 && matchMedia("(max-width: 899px)").matches;
   host.replaceChildren(
@@ -331,16 +332,16 @@ function roundBanner(round) {
       "div",
       { class: "round-banner-card" },
       h("span", { class: "round-pulse", "aria-hidden": "true" }),
-      h("p", { class: "round-banner-text" }, h("strong", { class: "block", text: "Vote now!" }), `${who} `, h("span", { id: "round-banner-left", text: `${clock(left)} to vote.` })),
-      h("button", { class: "icon-button", type: "button", "aria-label": "Dismiss", text: "✕", onclick: hideRoundBanner }),
-      offerSwipe ? h("button", { class: "button swipe-offer", type: "button", text: "Swipe to vote", onclick: () => { hideRoundBanner(); setView("swipe"); } }) : "",
+      h("p", { class: "round-banner-text" }, h("strong", { class: "block", text: _("Vote now!") }), `${who} `, h("span", { id: "round-banner-left", text: format(_("%(time)s to vote."), { time: clock(left) }) })),
+      h("button", { class: "icon-button", type: "button", "aria-label": _("Dismiss"), text: "✕", onclick: hideRoundBanner }),
+      offerSwipe ? h("button", { class: "button swipe-offer", type: "button", text: _("Swipe to vote"), onclick: () => { hideRoundBanner(); setView("swipe"); } }) : "",
     ),
   );
   if (host.matches(":popover-open")) host.hidePopover();
   host.showPopover();
   clearTimeout(roundBannerTimer);
   roundBannerTimer = setTimeout(hideRoundBanner, ROUND_BANNER_SECONDS * 1000);
-  announce(`Vote now! ${who} ${clock(left)} to vote.`, { urgent: true });
+  announce(`${_("Vote now!")} ${who} ${format(_("%(time)s to vote."), { time: clock(left) })}`, { urgent: true });
 }
 
 function hideRoundBanner() {
@@ -351,7 +352,7 @@ function hideRoundBanner() {
 
 function durationLabel(seconds) {
   const match = cfg.durations.find((duration) => duration.seconds === seconds);
-  return match ? match.label.replace(/ (second|minute)s?$/, (_, unit) => `-${unit}`) : `${seconds}-second`;
+  return match ? match.label.replace(/ (second|minute)s?$/, (whole, unit) => `-${unit}`) : `${seconds}-second`;
 }
 
 // Events from the room, live.
@@ -394,14 +395,14 @@ function onEvent(event) {
   switch (change.kind) {
     case "vote":
       if (change.userId !== me && change.item) {
-        announce(`${state.member(change.userId).name} ${change.vote ? `voted ${change.vote}` : "took back their vote on"} ${change.item.title}. Score ${change.item.vote_score}.`);
+        announce(format(change.vote === "up" ? _("%(name)s voted up %(title)s. Score %(score)s.") : change.vote ? _("%(name)s voted down %(title)s. Score %(score)s.") : _("%(name)s took back their vote on %(title)s. Score %(score)s."), { name: state.member(change.userId).name, title: change.item.title, score: change.item.vote_score }));
       }
       break;
     case "item":
-      if (change.action === "added" && change.item.added_by !== me) announce(`${state.member(change.item.added_by).name} added ${change.item.title}.`);
+      if (change.action === "added" && change.item.added_by !== me) announce(format(_("%(name)s added %(title)s."), { name: state.member(change.item.added_by).name, title: change.item.title }));
       if (change.action === "removed" && event.merged_into) {
         const into = state.items.get(event.merged_into);
-        toast(`${change.item.title} is ${into ? into.title : "another film"}, already in the queue: merged into it, with its votes.`);
+        toast(format(_("%(title)s is %(other)s, already in the queue: merged into it, with its votes."), { title: change.item.title, other: into ? into.title : _("another film") }));
         if (into) queueView.flash(into.id);
       }
       break;
@@ -410,17 +411,17 @@ function onEvent(event) {
       break;
     case "round":
       if (change.round.status === "open" && state.roundSecondsLeft() > 0) roundBanner(change.round);
-      else if (!change.selection) announce(change.round.outcome || "The voting round ended.");
+      else if (!change.selection) announce(change.round.outcome || _("The voting round ended."));
       if (change.selection) pickCard.show(change.selection);
       break;
     case "presence":
-      if (change.user && change.user.user_id !== me) announce(`${change.user.name} ${change.type === "user_joined" ? "is here" : "left"}.`);
+      if (change.user && change.user.user_id !== me) announce(format(change.type === "user_joined" ? _("%(name)s is here.") : _("%(name)s left."), { name: change.user.name }));
       // Who is in follows who is connected (before any evening is under way, no event says so).
       later(loadTonight, "tonight");
       break;
     case "tonight":
       if (!change.complete) later(loadTonight, "tonight");
-      if (change.newEvening) announce("A new evening has started: vetoes, who's in and matches start afresh.");
+      if (change.newEvening) announce(_("A new evening has started: vetoes, who's in and matches start afresh."));
       break;
     case "match":
       if (change.matched) celebrateMatch({ eveningId: state.tonight && state.tonight.evening && state.tonight.evening.id, itemId: change.itemId, title: change.title, attendees: change.attendees });

@@ -2,6 +2,7 @@
 // right (or the Up button, or the right arrow key) votes up, to the left votes down; Undo takes
 // back the last one. Each vote goes through the room's own vote function, so it shows at once
 // everywhere on the page and is put back, in words, if the server refuses it.
+import { _, format } from "./i18n.js";
 import { announce, h, itemFacts, poster } from "./ui.js";
 
 // How far a card must travel, as a share of its width (at most MAX_THRESHOLD_PX), to count.
@@ -85,12 +86,12 @@ export class SwipeDeck {
     const done = !item;
     const total = this.state.queued().length;
     const focusInside = this.root.contains(document.activeElement);
-    this.root.querySelector("#swipe-left").textContent = done ? "" : `${left.length} of ${total} left to vote on`;
+    this.root.querySelector("#swipe-left").textContent = done ? "" : format(_("%(left)s of %(total)s left to vote on"), { left: left.length, total });
     this.root.querySelector("#swipe-help").hidden = done;
     this.root.querySelector("#swipe-done").hidden = !done;
     this.root.querySelector("#swipe-done-text").textContent = total
-      ? "You have voted on everything in the queue."
-      : "Nothing is queued yet: add a film first.";
+      ? _("You have voted on everything in the queue.")
+      : _("Nothing is queued yet: add a film first.");
     for (const id of ["#swipe-up", "#swipe-down"]) {
       const button = this.root.querySelector(id);
       button.hidden = done;
@@ -98,7 +99,7 @@ export class SwipeDeck {
     }
     const undo = this.root.querySelector("#swipe-undo");
     undo.disabled = !this.undos.length || !this.enabled();
-    undo.setAttribute("aria-label", this.undos.length ? `Undo your vote on ${this.undos[this.undos.length - 1].title}` : "Undo");
+    undo.setAttribute("aria-label", this.undos.length ? format(_("Undo your vote on %(title)s"), { title: this.undos[this.undos.length - 1].title }) : _("Undo"));
     // The same card stays while it is being dragged; only a new item, or new details, rebuild it.
     const key = item ? JSON.stringify([item.id, item.title, item.poster_url, item.year, item.runtime_minutes, item.genres, left[1] ? left[1].id : null]) : null;
     if (key === this.cardKey) return;
@@ -120,16 +121,16 @@ export class SwipeDeck {
     const genres = (item.genres || []).slice(0, 4);
     const card = h(
       "article",
-      { class: "swipe-card", tabindex: "0", "aria-label": `${item.title}. ${itemFacts(item)}. Right arrow votes up, left arrow votes down.`, dataset: { id: item.id } },
-      h("span", { class: "swipe-stamp stamp-up", "aria-hidden": "true", text: "Up 👍" }),
-      h("span", { class: "swipe-stamp stamp-down", "aria-hidden": "true", text: "👎 Down" }),
+      { class: "swipe-card", tabindex: "0", "aria-label": format(_("%(title)s. %(facts)s. Right arrow votes up, left arrow votes down."), { title: item.title, facts: itemFacts(item) }), dataset: { id: item.id } },
+      h("span", { class: "swipe-stamp stamp-up", "aria-hidden": "true", text: `${_("Up")} 👍` }),
+      h("span", { class: "swipe-stamp stamp-down", "aria-hidden": "true", text: `👎 ${_("Down")}` }),
       h("div", { class: "swipe-poster" }, poster(item)),
       h(
         "div",
         { class: "swipe-body" },
         h("h4", { class: "swipe-title", text: item.title }),
         h("p", { class: "item-meta", text: itemFacts(item) }),
-        genres.length ? h("ul", { class: "item-genres", "aria-label": "Genres" }, genres.map((genre) => h("li", { text: genre }))) : "",
+        genres.length ? h("ul", { class: "item-genres", "aria-label": _("Genres") }, genres.map((genre) => h("li", { text: genre }))) : "",
       ),
     );
     this.drag(card);
@@ -185,7 +186,7 @@ export class SwipeDeck {
     this.flyAway(value);
     const entry = { itemId: item.id, title: item.title, before: this.state.myVote(item.id) };
     this.undos.push(entry);
-    announce(`Voted ${value}: ${item.title}.`);
+    announce(format(value === "up" ? _("Voted up: %(title)s.") : _("Voted down: %(title)s."), { title: item.title }));
     entry.sent = this.vote(item, value);
     if (!(await entry.sent)) this.undos = this.undos.filter((undo) => undo !== entry);
     this.render();
@@ -220,12 +221,12 @@ export class SwipeDeck {
     }
     const item = this.state.items.get(last.itemId);
     if (!item || item.status !== "queued") {
-      announce(`${last.title} is no longer in the queue.`);
+      announce(format(_("%(title)s is no longer in the queue."), { title: last.title }));
       this.render();
       return;
     }
     const taken = await this.vote(item, last.before);
-    if (taken) announce(last.before ? `Undone: your vote on ${item.title} is ${last.before} again.` : `Undone: your vote on ${item.title} is taken back.`);
+    if (taken) announce(format(last.before === "up" ? _("Undone: your vote on %(title)s is up again.") : last.before ? _("Undone: your vote on %(title)s is down again.") : _("Undone: your vote on %(title)s is taken back."), { title: item.title }));
     else this.undos.push(last);
     this.render();
     this.focus();

@@ -2,6 +2,7 @@
 // longest runtime, films or shows, genres, only what streams), the member's own streaming
 // services, and for the host a new evening. Every change is sent at once; what everyone sees
 // comes back as the room's events.
+import { _, format } from "./i18n.js";
 import { api } from "./api.js";
 import { constraintsParts, finishByClock, finishByIso } from "./tonight.js";
 import { $, avatar, confirmAction, h, runtime, showError, toast } from "./ui.js";
@@ -89,11 +90,11 @@ export class TonightPanel {
   }
 
   async newEvening() {
-    const sure = await confirmAction("Vetoes, who is in and matches start afresh; the constraints stay.", { title: "Start a new evening?", confirm: "Start a new evening", danger: false });
+    const sure = await confirmAction(_("Vetoes, who is in and matches start afresh; the constraints stay."), { title: _("Start a new evening?"), confirm: _("Start a new evening"), danger: false });
     if (!sure) return;
     try {
       this.state.tonight = await api("POST", `/rooms/${this.cfg.room_id}/tonight/new`);
-      toast("A new evening has started.");
+      toast(_("A new evening has started."));
     } catch (error) {
       showError(error);
     }
@@ -126,20 +127,20 @@ export class TonightPanel {
     const items = state.tonight.attendance.map((entry) => {
       const member = state.member(entry.user_id);
       const you = entry.user_id === this.me;
-      const name = you ? `${member.name} (you)` : member.name;
-      const where = entry.online ? "here now" : "not here";
+      const name = you ? format(_("%(name)s (you)"), { name: member.name }) : member.name;
+      const where = entry.online ? _("here now") : _("not here");
       const body = [
         h("span", { class: `avatar-wrap${entry.online ? " online" : ""}` }, avatar(member, { small: true })),
         h("span", { class: "attendee-name", text: name }),
-        h("span", { class: "attendee-state", text: entry.in ? "In" : "Out" }),
+        h("span", { class: "attendee-state", text: entry.in ? _("In") : _("Out") }),
       ];
-      const label = `${name}: ${entry.in ? "in" : "out"} tonight, ${where}`;
+      const label = format(entry.in ? _("%(name)s: in tonight, %(where)s") : _("%(name)s: out tonight, %(where)s"), { name, where });
       const chip = you || host
         ? h("button", {
             class: "attendee attendee-toggle",
             type: "button",
             "aria-pressed": String(entry.in),
-            "aria-label": `${label}. ${entry.in ? "Count out" : "Count in"}`,
+            "aria-label": `${label}. ${entry.in ? _("Count out") : _("Count in")}`,
             dataset: { userId: entry.user_id },
             onclick: () => this.setIn(entry.user_id, !entry.in),
           }, body)
@@ -242,8 +243,8 @@ export class TonightPanel {
     const key = JSON.stringify([mine, providers, tonight, this.state.isOpen()]);
     if (key === this.keys.services) return;
     this.keys.services = key;
-    $("#services-line").textContent = tonight.length ? `Tonight's services: ${tonight.join(", ")}.` : "Nobody in tonight has named a service yet.";
-    $("#services-mine").textContent = mine.length ? mine.join(", ") : "none yet";
+    $("#services-line").textContent = tonight.length ? format(_("Tonight's services: %(services)s."), { services: tonight.join(", ") }) : _("Nobody in tonight has named a service yet.");
+    $("#services-mine").textContent = mine.length ? mine.join(", ") : _("none yet");
     const has = new Set(mine.map((name) => name.toLocaleLowerCase()));
     const quick = [...new Set([...providers.slice(0, QUICK_SERVICES), ...mine])];
     $("#service-chips").replaceChildren(
@@ -255,7 +256,7 @@ export class TonightPanel {
     );
     $("#service-chips").hidden = !quick.length;
     $("#service-options").replaceChildren(...providers.map((name) => h("option", { value: name })));
-    $("#service-name").placeholder = providers.length ? "Another service…" : "e.g. Netflix";
+    $("#service-name").placeholder = providers.length ? _("Another service…") : _("e.g. Netflix");
     $("#services-note").hidden = this.providers === null || providers.length > 0;
   }
 

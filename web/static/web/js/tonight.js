@@ -1,9 +1,10 @@
 // Tonight, in words and in moments the room shares: the constraints as one short line, the
 // finish-by time as the server takes it, why an item is left out, and the celebration when
 // everyone in wants the same film. Shared by the room's page and the TV.
+import { _, format, language, ngettext } from "./i18n.js";
 import { announce, h, runtime } from "./ui.js";
 
-const MEDIA_WORDS = { movie: "Films only", tv: "Shows only" };
+const MEDIA_WORDS = { movie: _("Films only"), tv: _("Shows only") };
 const CELEBRATE_SECONDS = 10;
 
 // "23:30" as the next such moment, in ISO 8601 with this browser's offset from UTC.
@@ -23,23 +24,23 @@ export function finishByClock(iso) {
   return found ? found[1] : "";
 }
 
+// "Drama, Comedy or Horror", in the page's language.
 function list(words, conjunction) {
-  if (words.length <= 1) return words.join("");
-  return `${words.slice(0, -1).join(", ")} ${conjunction} ${words[words.length - 1]}`;
+  return new Intl.ListFormat(language, { type: conjunction === "or" ? "disjunction" : "conjunction" }).format(words);
 }
 
 // Tonight's constraints as short phrases: ["3 in", "done by 23:30", "Films only", "no Horror"].
 export function constraintsParts(tonight) {
   if (!tonight) return [];
   const c = tonight.constraints;
-  const parts = [`${tonight.attendees.length} in`];
-  if (c.finish_by) parts.push(`done by ${finishByClock(c.finish_by)}`);
-  if (c.max_runtime_minutes) parts.push(`up to ${runtime(c.max_runtime_minutes)}`);
+  const parts = [format(_("%(count)s in"), { count: tonight.attendees.length })];
+  if (c.finish_by) parts.push(format(_("done by %(time)s"), { time: finishByClock(c.finish_by) }));
+  if (c.max_runtime_minutes) parts.push(format(_("up to %(length)s"), { length: runtime(c.max_runtime_minutes) }));
   if (MEDIA_WORDS[c.media]) parts.push(MEDIA_WORDS[c.media]);
   if (c.genres_include.length) parts.push(list(c.genres_include, "or"));
-  if (c.genres_exclude.length) parts.push(`no ${list(c.genres_exclude, "or")}`);
-  if (c.streamable_only) parts.push(tonight.services.length ? `on ${list(tonight.services, "or")}` : "streamable only");
-  if (parts.length === 1) parts.push("anything goes");
+  if (c.genres_exclude.length) parts.push(format(_("no %(genres)s"), { genres: list(c.genres_exclude, "or") }));
+  if (c.streamable_only) parts.push(tonight.services.length ? format(_("on %(services)s"), { services: list(tonight.services, "or") }) : _("streamable only"));
+  if (parts.length === 1) parts.push(_("anything goes"));
   return parts;
 }
 
@@ -56,9 +57,9 @@ export function vetoedText(vetoes, nameOf) {
   if (!vetoes.length) return "";
   const names = vetoes.filter((veto) => veto.by).map((veto) => nameOf(veto.by));
   const hidden = vetoes.length - names.length;
-  if (!names.length) return "Vetoed";
-  if (hidden) names.push(`${hidden} other${hidden > 1 ? "s" : ""}`);
-  return `Vetoed by ${list(names, "and")}`;
+  if (!names.length) return _("Vetoed");
+  if (hidden) names.push(format(ngettext("%(count)s other", "%(count)s others", hidden), { count: hidden }));
+  return format(_("Vetoed by %(names)s"), { names: list(names, "and") });
 }
 
 // The list of what tonight leaves out, each with all its reasons.
@@ -81,9 +82,10 @@ export function celebrateMatch({ eveningId, itemId, title, attendees }) {
   celebrated.add(key);
   const host = document.getElementById("match-banner");
   if (!host) return true;
-  const everyone = attendees === 2 ? "Both of you" : attendees > 2 ? `All ${attendees} of you` : "You";
-  const text = `It's a match! ${everyone} want ${title}.`;
-  const close = h("button", { class: "icon-button", type: "button", "aria-label": "Dismiss", text: "✕" });
+  const wants = attendees === 2 ? _("Both of you want %(title)s.") : attendees > 2 ? _("All %(count)s of you want %(title)s.") : _("You want %(title)s.");
+  const said = format(wants, { count: attendees, title });
+  const text = `${_("It's a match!")} ${said}`;
+  const close = h("button", { class: "icon-button", type: "button", "aria-label": _("Dismiss"), text: "✕" });
   const confetti = h(
     "span",
     { class: "confetti", "aria-hidden": "true" },
@@ -100,7 +102,7 @@ export function celebrateMatch({ eveningId, itemId, title, attendees }) {
       { class: "match-card" },
       confetti,
       h("span", { class: "match-glyph", "aria-hidden": "true", text: "💘" }),
-      h("span", { class: "match-text" }, h("strong", { text: "It's a match!" }), " ", h("span", { class: "block", text: `${everyone} want ${title}.` })),
+      h("span", { class: "match-text" }, h("strong", { text: _("It's a match!") }), " ", h("span", { class: "block", text: said })),
       close,
     ),
   );

@@ -5,6 +5,7 @@
 // A TV cannot scroll, so the page always fits its screen: the queue is shown a page at a time,
 // as many rows as fit under whatever else is on, turning every few seconds with "1–7 of 30"
 // and a dot per page; the side column keeps only what fits.
+import { _, format } from "./i18n.js";
 import { api, useToken } from "./api.js";
 import { Live, showStatus } from "./live.js";
 import { reasonText, reveal } from "./reveal.js";
@@ -36,7 +37,7 @@ function row(item, rank) {
       (refs.rank = h("span", { class: "tv-rank" })),
       (refs.poster = h("div", { class: "tv-poster" })),
       h("div", { class: "tv-text" }, (refs.title = h("h3", {})), (refs.meta = h("p", { class: "item-meta" })), (refs.why = h("p", { class: "tv-why", hidden: true }))),
-      h("div", { class: "tv-score" }, (refs.badge = h("span", { class: "badge match-badge", text: "Match", hidden: true })), (refs.score = h("span", { class: "score" })), (refs.split = h("span", { class: "split" }))),
+      h("div", { class: "tv-score" }, (refs.badge = h("span", { class: "badge match-badge", text: _("Match"), hidden: true })), (refs.score = h("span", { class: "score" })), (refs.split = h("span", { class: "split" }))),
     );
     entry = { element, refs, looks: null, score: null };
     rows.set(item.id, entry);
@@ -56,7 +57,7 @@ function row(item, rank) {
   const why = state.excludedWhy(item.id);
   entry.element.classList.toggle("out", Boolean(why));
   refs.why.hidden = !why;
-  refs.why.textContent = why ? `Not tonight: ${reasonsText(why)}` : "";
+  refs.why.textContent = why ? format(_("Not tonight: %(why)s"), { why: reasonsText(why) }) : "";
   if (entry.score !== null && entry.score !== item.vote_score) {
     refs.score.classList.remove("bump");
     void refs.score.offsetWidth;
@@ -72,11 +73,11 @@ function row(item, rank) {
 function render() {
   if (!state.room || ended) return;
   $("#room-name").textContent = state.room.name;
-  document.title = `${state.room.name} on TV · WatchQueue`;
+  document.title = `${format(_("%(name)s on TV"), { name: state.room.name })} · WatchQueue`;
   const closed = state.room.status === "closed";
   $("#tv-join").hidden = closed;
   $("#tv-closed").hidden = !closed;
-  $("#tv-queue-title").textContent = closed ? "The queue" : "Up next";
+  $("#tv-queue-title").textContent = closed ? _("The queue") : _("Up next");
   showStatus(closed ? "closed" : transport);
 
   const watching = state.watching();
@@ -181,8 +182,8 @@ function renderPager(total) {
   }
   const first = pager.page * pager.perPage + 1;
   const last = Math.min(total, first + pager.perPage - 1);
-  $("#tv-page-range").textContent = `${first}–${last} of ${total}`;
-  const dots = pager.pages <= DOTS_MAX ? Array.from({ length: pager.pages }, (_, index) => h("li", { class: index === pager.page ? "current" : "" })) : [];
+  $("#tv-page-range").textContent = format(_("%(first)s–%(last)s of %(total)s"), { first, last, total });
+  const dots = pager.pages <= DOTS_MAX ? Array.from({ length: pager.pages }, (dot, index) => h("li", { class: index === pager.page ? "current" : "" })) : [];
   $("#tv-dots").replaceChildren(...dots);
   if (!pager.timer) turnIn(PAGE_MS);
 }
@@ -218,7 +219,7 @@ function renderTonight() {
   const matches = tonight ? tonight.matches.map((id) => state.items.get(id)).filter(Boolean) : [];
   $("#tv-matches").hidden = !matches.length;
   const lines = matches.slice(0, MATCHES_SHOWN).map((item) => h("li", {}, h("span", { class: "match-heart", "aria-hidden": "true", text: "💘" }), h("span", { class: "tv-match-title", text: item.title })));
-  if (matches.length > MATCHES_SHOWN) lines.push(h("li", { class: "muted", text: `and ${matches.length - MATCHES_SHOWN} more` }));
+  if (matches.length > MATCHES_SHOWN) lines.push(h("li", { class: "muted", text: format(_("and %(count)s more"), { count: matches.length - MATCHES_SHOWN }) }));
   $("#tv-match-list").replaceChildren(...lines);
   // Once it is on, "Watching now" says it.
   const watching = state.watching();
@@ -275,7 +276,7 @@ function renderRound() {
   if (!live) return;
   const tick = () => {
     const left = state.roundSecondsLeft();
-    $("#countdown").textContent = left > 0 ? clock(left) : "Picking…";
+    $("#countdown").textContent = left > 0 ? clock(left) : _("Picking…");
     $("#countdown").classList.toggle("ending", left <= 10);
     $("#round-bar").style.transform = `scaleX(${Math.max(0, left / state.roundLength())})`;
   };
@@ -305,7 +306,7 @@ function end(heading, text) {
 }
 
 function deleted() {
-  end("This room was deleted", `${state.room ? state.room.name : "The room"} is no more: nothing will show on this screen again. Start a new room from a phone, and open it here with its code.`);
+  end(_("This room was deleted"), format(_("%(name)s is no more: nothing will show on this screen again. Start a new room from a phone, and open it here with its code."), { name: state.room ? state.room.name : _("The room") }));
 }
 
 // A refused snapshot does not say why: the page itself answers 404 for a room that is gone.
@@ -321,7 +322,7 @@ async function gone(error) {
     status = 0;
   }
   if (status === 404) deleted();
-  else end("This screen was disconnected", "The room's host removed this screen. Open it again with the room's code.");
+  else end(_("This screen was disconnected"), _("The room's host removed this screen. Open it again with the room's code."));
 }
 
 const live = new Live({

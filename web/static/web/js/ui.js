@@ -1,5 +1,6 @@
 // Small DOM helpers shared by every page. Everything a person typed reaches the page through
 // text nodes and attributes, never as HTML.
+import { _, format, language, ngettext } from "./i18n.js";
 
 export function h(tag, attrs = {}, ...children) {
   const element = document.createElement(tag);
@@ -60,7 +61,7 @@ export function toast(text, { kind = "info", seconds = kind === "error" ? 0 : 4,
   const host = document.getElementById("toasts");
   if (!host) return;
   if (key) dismissToasts(key);
-  const close = h("button", { class: "icon-button", type: "button", "aria-label": "Dismiss", text: "✕" });
+  const close = h("button", { class: "icon-button", type: "button", "aria-label": _("Dismiss"), text: "✕" });
   const body = h("span", { class: "toast-text", text });
   if (link) body.append(" ", h("a", { href: link.href, text: link.label }));
   const note = h("div", { class: `toast ${kind}`, role: kind === "error" ? "alert" : "status", dataset: key ? { key } : undefined }, body);
@@ -170,7 +171,7 @@ export function poster(item) {
     const base = hue(item.title || "");
     const element = h(
       "span",
-      { class: "poster poster-placeholder", role: "img", "aria-label": `No poster for ${item.title}` },
+      { class: "poster poster-placeholder", role: "img", "aria-label": format(_("No poster for %(title)s"), { title: item.title }) },
       h("span", { class: "glyph", "aria-hidden": "true", text: item.media_type === "tv" ? "📺" : "🎬" }),
       h("span", { text: shorten(item.title || "", 40) }),
     );
@@ -178,7 +179,7 @@ export function poster(item) {
     return element;
   };
   if (!item.poster_url) return placeholder();
-  const image = h("img", { class: "poster", src: item.poster_url, alt: `Poster of ${item.title}`, loading: "lazy", decoding: "async" });
+  const image = h("img", { class: "poster", src: item.poster_url, alt: format(_("Poster of %(title)s"), { title: item.title }), loading: "lazy", decoding: "async" });
   image.addEventListener("error", () => image.replaceWith(placeholder()), { once: true });
   return image;
 }
@@ -195,15 +196,15 @@ export function runtime(minutes) {
 }
 
 export function itemFacts(item) {
-  return [item.year, runtime(item.runtime_minutes), item.media_type === "tv" ? "Show" : "Film"].filter(Boolean).join(" · ");
+  return [item.year, runtime(item.runtime_minutes), item.media_type === "tv" ? _("Show") : _("Film")].filter(Boolean).join(" · ");
 }
 
 export function providersLine(item) {
   const providers = item.providers || {};
   const parts = [];
-  if (providers.stream && providers.stream.length) parts.push(["Stream", providers.stream]);
-  if (providers.rent && providers.rent.length) parts.push(["Rent", providers.rent]);
-  else if (providers.buy && providers.buy.length) parts.push(["Buy", providers.buy]);
+  if (providers.stream && providers.stream.length) parts.push([_("Stream"), providers.stream]);
+  if (providers.rent && providers.rent.length) parts.push([_("Rent"), providers.rent]);
+  else if (providers.buy && providers.buy.length) parts.push([_("Buy"), providers.buy]);
   if (!parts.length) return null;
   return h(
     "p",
@@ -221,10 +222,10 @@ export function relativeDay(iso) {
   const date = new Date(iso);
   const today = new Date();
   const days = Math.round((startOfDay(today) - startOfDay(date)) / 86400000);
-  const time = date.toLocaleTimeString([], { hour: "numeric", minute: "2-digit" });
-  if (days === 0) return `today at ${time}`;
-  if (days === 1) return `yesterday at ${time}`;
-  return date.toLocaleDateString([], { weekday: days < 7 ? "long" : undefined, day: "numeric", month: "short", year: days > 300 ? "numeric" : undefined });
+  const time = date.toLocaleTimeString(language, { hour: "numeric", minute: "2-digit" });
+  if (days === 0) return format(_("today at %(time)s"), { time });
+  if (days === 1) return format(_("yesterday at %(time)s"), { time });
+  return date.toLocaleDateString(language, { weekday: days < 7 ? "long" : undefined, day: "numeric", month: "short", year: days > 300 ? "numeric" : undefined });
 }
 
 function startOfDay(date) {
@@ -239,7 +240,7 @@ export function copyText(text) {
   field.select();
   const copied = document.execCommand("copy");
   field.remove();
-  return copied ? Promise.resolve() : Promise.reject(new Error("Copy is not available here."));
+  return copied ? Promise.resolve() : Promise.reject(new Error(_("Copy is not available here.")));
 }
 
 // Copy buttons (`data-copy`) and the share button of an invite dialog.
@@ -247,8 +248,8 @@ export function wireInvite(dialog) {
   for (const button of dialog.querySelectorAll("[data-copy]")) {
     button.addEventListener("click", () => {
       copyText(button.dataset.copy).then(
-        () => toast("Link copied."),
-        () => toast("Copy the link by hand: this browser does not allow it.", { kind: "error" }),
+        () => toast(_("Link copied.")),
+        () => toast(_("Copy the link by hand: this browser does not allow it."), { kind: "error" }),
       );
     });
   }
@@ -256,14 +257,14 @@ export function wireInvite(dialog) {
   if (share && navigator.share) {
     share.hidden = false;
     share.addEventListener("click", () => {
-      navigator.share({ title: share.dataset.title, text: `Join ${share.dataset.title} on WatchQueue`, url: share.dataset.url }).catch(() => {});
+      navigator.share({ title: share.dataset.title, text: format(_("Join %(name)s on WatchQueue"), { name: share.dataset.title }), url: share.dataset.url }).catch(() => {});
     });
   }
 }
 
 // A confirmation in words, in the page (not the browser's pop-up), before anything that cannot
 // be undone. Resolves to true when the person confirms; Escape or "Cancel" resolve to false.
-export function confirmAction(text, { confirm = "Yes", cancel = "Cancel", danger = true, title = null } = {}) {
+export function confirmAction(text, { confirm = _("Yes"), cancel = _("Cancel"), danger = true, title = null } = {}) {
   const dialog = h("dialog", { class: "dialog confirm-dialog", role: "alertdialog", "aria-modal": "true" });
   const heading = h("h2", { id: "confirm-title", text: title || confirm });
   const message = h("p", { id: "confirm-text", text });
