@@ -206,6 +206,9 @@ def test_the_service_worker_keeps_the_hashed_scripts_styles_and_drawn_icon(serve
     base = servers["on"]
     cache, kept = shell(base)
     assert kept[0] == "/offline"
+    # Then the scripts' words in the worker's language (one worker per language).
+    assert re.fullmatch(r"/jsi18n/en\.js\?v=[0-9a-f]{12}", kept[1])
+    kept = [kept[0], *kept[2:]]
     expected = sorted(
         str(path.relative_to(SOURCES))
         for path in (SOURCES / "web").rglob("*")
@@ -216,7 +219,7 @@ def test_the_service_worker_keeps_the_hashed_scripts_styles_and_drawn_icon(serve
     # The icons a browser fetches when installing the app are not kept: 144 KiB of PNG; nor are
     # the avatars' images, fetched for the faces a page shows.
     assert not [url for url in kept if url.endswith(".png")]
-    assert re.fullmatch(r"watchqueue-shell-[0-9a-f]{12}", cache)
+    assert re.fullmatch(r"watchqueue-shell-[0-9a-f]{12}-en", cache)
 
 
 # In a browser
@@ -253,7 +256,7 @@ def test_a_phone_opens_the_room_with_hashed_modules_and_keeps_them_for_offline(s
         }""",
         cache,
     )
-    assert sorted(cached) == sorted(kept)
+    assert sorted(cached) == sorted(url.split("?")[0] for url in kept)
     screenshot(page, "static-room", {"phone": PHONE}, whole=False)
 
     # An older worker's cache is dropped when a worker takes over.
