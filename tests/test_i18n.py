@@ -13,6 +13,7 @@ import requests
 from playwright.sync_api import expect
 
 from tests.browser import LAPTOP, PHONE, TV, add, api_room, as_member, card, screenshot
+from tests.factories import client_for, make_room
 from tests.fake_tmdb import FakeTMDB
 from tests.live_server import ROOT, daphne, migrate, server_env
 
@@ -48,6 +49,23 @@ def test_the_compiled_catalogs_are_those_of_the_po_files(domain, tmp_path):
     assert compiled.read_bytes() == (LOCALE / f"{domain}.mo").read_bytes(), (
         f"locale/de/LC_MESSAGES/{domain}.mo is out of date: run compilemessages"
     )
+
+
+# The API's refusals
+
+
+@pytest.mark.django_db
+def test_a_refusal_says_its_detail_in_the_askers_language_with_the_same_code():
+    setup = make_room("alice", "bob")
+    client = client_for(setup.tokens["bob"])
+    german = client.delete(f"/api/rooms/{setup.room.pk}", HTTP_ACCEPT_LANGUAGE="de-DE,de;q=0.9")
+    english = client.delete(f"/api/rooms/{setup.room.pk}", HTTP_ACCEPT_LANGUAGE="en-GB")
+    assert german.status_code == english.status_code == 403
+    assert german.json() == {
+        "error": "forbidden",
+        "detail": "Das kann nur der Gastgeber des Raums.",
+    }
+    assert english.json() == {"error": "forbidden", "detail": "Only the room's host can do this."}
 
 
 # TMDB in the asker's language

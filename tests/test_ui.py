@@ -208,6 +208,8 @@ def test_an_evening_two_friends_and_the_tv(site, browser):
 
     # Alice hands the room over to Bob, who then has the host's controls, in German.
     alice.goto(room_url)
+    expect(alice.locator("#conn")).to_have_attribute("data-state", "live")
+    expect(alice.locator("#presence-list")).to_contain_text("Bob")
     alice.locator("#room-menu-button").click()
     alice.get_by_role("button", name="Make Bob the host").click()
     alice.locator(".confirm-dialog").get_by_role("button", name="Make Bob the host").click()

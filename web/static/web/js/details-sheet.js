@@ -2,7 +2,7 @@
 // dialog in the middle on wider screens. It shows what TMDB told the server (the item's
 // `details` and `providers`) and what the item itself has, and says in words what is unknown.
 // It follows the item while open: details that arrive from TMDB fill it in.
-import { _, format, language, ngettext } from "./i18n.js";
+import { _, format, language, listWords, ngettext } from "./i18n.js";
 import { h, poster, runtime } from "./ui.js";
 
 const KIND = { movie: _("Film"), tv: _("Show") };
@@ -159,7 +159,7 @@ function score(details) {
 function seasonsSection(details, seasons) {
   const count = details.number_of_seasons || seasons.length;
   return section(
-    plural(count, "season"),
+    format(ngettext("%(count)s season", "%(count)s seasons", count), { count: number(count) }),
     h(
       "ol",
       { class: "details-seasons" },
@@ -233,6 +233,4 @@ function number(count) {
   return Number(count).toLocaleString(language);
 }
 
-function list(words) {
-  return new Intl.ListFormat(language, { type: "conjunction" }).format(words);
-}
+const list = (words) => listWords(words, "and");

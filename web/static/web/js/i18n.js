@@ -24,3 +24,11 @@ export function format(text, values) {
 
 // The page's language, for dates, numbers and lists.
 export const language = document.documentElement.lang || "en";
+
+// "Drama, Comedy and Horror" ("or" for a choice): in English without the serial comma, as the
+// app has always written it; in another language as it writes lists.
+export function listWords(words, conjunction = "and") {
+  if (words.length <= 1) return words.join("");
+  if (language === "en") return `${words.slice(0, -1).join(", ")} ${conjunction} ${words[words.length - 1]}`;
+  return new Intl.ListFormat(language, { type: conjunction === "or" ? "disjunction" : "conjunction" }).format(words);
+}

@@ -1,7 +1,7 @@
 // Tonight, in words and in moments the room shares: the constraints as one short line, the
 // finish-by time as the server takes it, why an item is left out, and the celebration when
 // everyone in wants the same film. Shared by the room's page and the TV.
-import { _, format, language, ngettext } from "./i18n.js";
+import { _, format, listWords, ngettext } from "./i18n.js";
 import { announce, h, runtime } from "./ui.js";
 
 const MEDIA_WORDS = { movie: _("Films only"), tv: _("Shows only") };
@@ -24,10 +24,7 @@ export function finishByClock(iso) {
   return found ? found[1] : "";
 }
 
-// "Drama, Comedy or Horror", in the page's language.
-function list(words, conjunction) {
-  return new Intl.ListFormat(language, { type: conjunction === "or" ? "disjunction" : "conjunction" }).format(words);
-}
+const list = listWords;
 
 // Tonight's constraints as short phrases: ["3 in", "done by 23:30", "Films only", "no Horror"].
 export function constraintsParts(tonight) {
