@@ -7,7 +7,6 @@ import time
 
 import pytest
 import requests
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from tests.browser import LAPTOP, PHONE, TV, add, api_room, as_member, card, screenshot
@@ -67,13 +66,14 @@ def _focused_in_sheet(page) -> bool:
 
 
 def _focused_title(page) -> str:
-    # The sheet hands the focus back on its close event, a moment after it is hidden.
-    handed = "document.activeElement.classList.contains('item-open')"
+    # The sheet hands the focus back on its close event, a moment after it is hidden. A locator,
+    # not wait_for_function: the page's CSP forbids the eval that a string predicate needs.
+    focused = page.locator(".item-open:focus")
     try:
-        page.wait_for_function(handed, timeout=2_000)
-    except PlaywrightTimeout:
+        expect(focused).to_have_count(1, timeout=2_000)
+    except AssertionError:
         return ""
-    return page.evaluate("document.activeElement.textContent")
+    return focused.text_content()
 
 
 def _fits(page, label: str) -> None:
