@@ -43,7 +43,7 @@ from watchqueue_site.hooks import Hook
 EMPTY_QUEUE = _("The queue has nothing queued to pick from.")
 TOO_MANY_PICKS = _("This room has picked too often in a short time. Try again in a moment.")
 SELECTION_NOT_FOUND = _("No selection with this id.")
-PICK_STANDING = (
+PICK_STANDING = _(
     "{title} is tonight's pick. Turn it down to pick again, or mark it watched to start the "
     "next evening."
 )
