@@ -29,12 +29,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext_lazy as _
+
 from history import facts
 from history.facts import EntryFact, MemberFact, RatingFact
 from rooms.models import Room
 from selection.algorithms import LedgerEntry
 
-LEDGER_RULE = (
+LEDGER_RULE = _(
     "Turn order: whoever has had the fewest films watched goes first; on a tie, whoever never"
     " had one watched, then whoever has waited the most evenings since their last, then the"
     " lowest user id."

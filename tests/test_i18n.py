@@ -190,6 +190,7 @@ def test_the_room_the_tv_and_the_history_speak_german_and_the_switch_is_remember
     expect(page.locator(".entry")).to_have_count(1)
     expect(page.locator(".entry")).to_contain_text("Geschaut heute um")
     expect(page.locator("#taste-title")).to_have_text("Der Geschmack eurer Gruppe")
+    expect(page.locator("#taste-rule")).to_contain_text("Reihenfolge:")
     _no_english(page, ".room-bar", ".entry", "#taste")
     screenshot(page, "de-history", {"phone": PHONE, "laptop": LAPTOP, "tv": TV})
 

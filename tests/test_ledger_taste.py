@@ -629,7 +629,7 @@ def test_the_history_page_shows_the_groups_taste_on_a_phone_and_a_laptop(env, li
         expect(people.nth(2)).to_contain_text("2 picks watched · ★ 3.57 avg")
         expect(people.nth(2)).to_contain_text("Last: Alien, 1 evening ago")
         expect(people.nth(1)).to_contain_text("Gave 4 ratings · ★ 3.25 avg")
-        expect(panel.locator("#taste-rule")).to_have_text(LEDGER_RULE)
+        expect(panel.locator("#taste-rule")).to_have_text(str(LEDGER_RULE))
         pairs = panel.locator("#taste-pairs li")
         expect(pairs).to_have_count(3)
         expect(pairs.first).to_contain_text("Alice & Bob (you)")

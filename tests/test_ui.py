@@ -216,6 +216,8 @@ def test_an_evening_two_friends_and_the_tv(site, browser):
     expect(alice.locator("#member-list li").filter(has_text="Bob")).to_contain_text("host")
     expect(alice.locator("#leave-button")).to_be_visible()
     bob.get_by_role("link", name="Liste").click()
+    bob.wait_for_url(room_url)
+    expect(bob.locator("#conn")).to_have_attribute("data-state", "live")
     bob.locator("#room-menu-button").click()
     expect(bob.locator("#settings-form")).to_be_visible()
     expect(bob.get_by_role("button", name="Alice zum Gastgeber machen")).to_be_visible()
