@@ -4,7 +4,8 @@ Every algorithm first puts the candidates in canonical order, (added_at, item_id
 the result never depends on the order the caller passed them in. The candidates are the eligible
 ones (`selection.eligibility` leaves out what tonight cannot watch). Every reason is JSON-safe and
 says, in a `summary` sentence, why this film won, so it can be stored with the pick and shown to
-the people who have to live with it.
+the people who have to live with it; `summary_phrase` is the same sentence as a phrase
+(watchqueue_site.phrases), for each of them to read in their own language.
 """
 
 import math
@@ -14,28 +15,104 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
+from watchqueue_site.phrases import Said, decimal, english, listed, phrase, plural_phrase
+
 MODES = ("weighted_random", "highest_votes", "round_robin", "consensus")
 
-WEIGHTED_RULE = (
+# The rules are stored in English with each pick; their English is their catalog id, so a
+# reader's language has them (selection.wording).
+WEIGHTED_RULE = gettext_noop(
     "Weighted draw: each film weighs exp(k * (up - down) / n), where up and down count the votes"
     " of tonight's n attendees and k is the strength (PICK_DRAW_STRENGTH, 0 to 8, default 4);"
     " with the fairness boost on, that is multiplied by 1 + 0.1 for each evening since the adder"
     " last had a film watched (at most 5 evenings, so x1.5; never counts as 5). Weights are"
     " rounded to 4 decimals (at least 0.0001) and a film's chance is its weight over the total."
 )
-HIGHEST_VOTES_RULE = (
+HIGHEST_VOTES_RULE = gettext_noop(
     "Highest score wins; a tie goes to the film added earliest, then to the lowest id."
 )
-ROUND_ROBIN_RULE = (
+ROUND_ROBIN_RULE = gettext_noop(
     "Adders take turns: among those with a film that can be picked tonight, the turn goes to"
     " whoever had the fewest of their films watched (ties: the most evenings since their last one,"
     " never first; then who queued first; then the lowest user id); their highest-scored film wins"
     " (ties: added earliest, then lowest id)."
 )
-CONSENSUS_RULE = (
+CONSENSUS_RULE = gettext_noop(
     "Consensus: a film every attendee voted up is a match, and the best-scored match wins; with no"
     " match, the best-scored film voted up by at least the room's share of attendees wins; failing"
     " that, the highest-scored film wins (ties: added earliest, then lowest id)."
+)
+
+# What the summaries say.
+SENTENCE = phrase("summary.sentence", "%(words)s.")
+WON_DRAW = phrase("summary.won_draw", "%(title)s won the weighted draw with %(chance)s.")
+CHANCE = phrase("summary.chance", "a %(percent)s%% chance")
+CHANCE_TINY = phrase("summary.chance_tiny", "a less than 0.1%% chance")
+ONLY_ONE = phrase("summary.only_one", "%(title)s was the only film that could be picked.")
+MOST_VOTES = phrase("summary.most_votes", "%(title)s has the most votes (%(score)s)")
+TIE_FIRST = phrase(
+    "summary.tie_first", "%(tied)s tie on the most votes (%(score)s); %(title)s was added first"
+)
+TIE_BY_ID = phrase(
+    "summary.tie_by_id",
+    "%(tied)s tie on the most votes (%(score)s) and were added together; %(title)s comes first"
+    " by id",
+)
+FILMS = phrase("summary.films", "%(count)s films")
+TURN_FILM = phrase(
+    "summary.turn_film",
+    "It is %(name)s's turn (%(state)s%(tie)s); %(title)s is their best-voted film.",
+)
+TURN_SHOW = phrase(
+    "summary.turn_show",
+    "It is %(name)s's turn (%(state)s%(tie)s); %(title)s is their best-voted show.",
+)
+NONE_WATCHED = phrase("summary.none_watched", "none of theirs watched yet")
+WATCHED = phrase("summary.watched", "%(watched)s of theirs watched")
+WATCHED_TONIGHT = phrase(
+    "summary.watched_tonight", "%(watched)s of theirs watched, the last this evening"
+)
+WATCHED_AGO = plural_phrase(
+    "summary.watched_ago",
+    "%(watched)s of theirs watched, %(count)s evening ago",
+    "%(watched)s of theirs watched, %(count)s evenings ago",
+)
+_TIE_WORDS = {
+    "evenings_waiting": phrase(
+        "summary.tie_waiting", "; level on films watched, they have waited longest"
+    ),
+    "earliest_queued": phrase("summary.tie_queued", "; level with others, they queued first"),
+    "lowest_user_id": phrase(
+        "summary.tie_user_id",
+        "; level with others who queued at the same moment, their id comes first",
+    ),
+}
+ONE_ATTENDEE = phrase("summary.one_attendee", "the one attendee")
+BOTH = phrase("summary.both", "both")
+ALL = phrase("summary.all", "all %(count)s")
+HALF = phrase("summary.half", "half")
+PERCENT = phrase("summary.percent", "%(percent)s%%")
+MATCH = phrase("summary.match", "%(title)s is a match: %(everyone)s voted it up.")
+MATCH_OF = phrase(
+    "summary.match_of",
+    "%(title)s is a match: %(everyone)s voted it up; of %(count)s matches, %(ranking)s.",
+)
+SHARE = phrase(
+    "summary.share",
+    "No film was voted up by everyone; %(title)s was voted up by %(up)s of %(attendees)s, at"
+    " least %(share)s.",
+)
+SHARE_OF = phrase(
+    "summary.share_of",
+    "No film was voted up by everyone; %(title)s was voted up by %(up)s of %(attendees)s, at"
+    " least %(share)s, and of %(count)s such films, %(ranking)s.",
+)
+FALLBACK = phrase(
+    "summary.fallback",
+    "No film had enough support (up votes from at least %(share)s of the %(attendees)s in"
+    " tonight), so the pick used highest votes: %(ranking)s.",
 )
 
 # Evenings a never-watched adder counts as for the boost, and the most any adder counts.
@@ -124,10 +201,6 @@ def _signed(score: int) -> str:
     return f"{score:+d}" if score else "0"
 
 
-def _kind(candidate: Candidate) -> str:
-    return "show" if candidate.media_type == "tv" else "film"
-
-
 def _entry(candidate: Candidate, **extras: Any) -> dict[str, Any]:
     return {
         "item_id": candidate.item_id,
@@ -140,11 +213,9 @@ def _entry(candidate: Candidate, **extras: Any) -> dict[str, Any]:
     }
 
 
-def join_words(words: Sequence[str], conjunction: str = "or") -> str:
-    """Words as a list in a sentence: A; A or B; A, B or C ("and" for a list of people)."""
-    if len(words) <= 1:
-        return "".join(words)
-    return f"{', '.join(words[:-1])} {conjunction} {words[-1]}"
+def _summary(said: Said) -> dict[str, Any]:
+    """A reason's summary: the sentence in English, and the phrase for other languages."""
+    return {"summary": english(said), "summary_phrase": said}
 
 
 # Weighted draw
@@ -222,8 +293,8 @@ def chances(
     return {c.item_id: _chance(w, total) for c, w in zip(ordered, weights, strict=True)}
 
 
-def _chance_words(chance: float) -> str:
-    return "a less than 0.1% chance" if chance < 0.1 else f"a {chance:.1f}% chance"
+def _chance_words(chance: float) -> Said:
+    return CHANCE_TINY() if chance < 0.1 else CHANCE(percent=decimal(chance))
 
 
 def weighted_random(
@@ -256,10 +327,10 @@ def weighted_random(
     chance = entries[index]["chance"]
     reason = {
         "rule": WEIGHTED_RULE,
-        "summary": (
-            f"{chosen.title} won the weighted draw with {_chance_words(chance)}."
+        **_summary(
+            WON_DRAW(title=chosen.title, chance=_chance_words(chance))
             if len(ordered) > 1
-            else f"{chosen.title} was the only film that could be picked."
+            else ONLY_ONE(title=chosen.title)
         ),
         "seed": seed,
         "point": point,
@@ -307,21 +378,17 @@ class _Ranking:
             "tie_break": self.tie_break,
         }
 
-    def words(self) -> str:
+    def words(self) -> Said:
         """Why the chosen one wins, as the end of a sentence."""
         chosen, score = self.chosen, _signed(self.chosen.vote_score)
         if self.tie_break is None:
-            return f"{chosen.title} has the most votes ({score})"
+            return MOST_VOTES(title=chosen.title, score=score)
         if len(self.tied) <= 3:
-            who = join_words([c.title for c in self.tied], "and")
+            tied: Any = listed([c.title for c in self.tied])
         else:
-            who = f"{len(self.tied)} films"
-        if self.tie_break == "earliest_added":
-            return f"{who} tie on the most votes ({score}); {chosen.title} was added first"
-        return (
-            f"{who} tie on the most votes ({score}) and were added together;"
-            f" {chosen.title} comes first by id"
-        )
+            tied = FILMS(count=len(self.tied))
+        tie = TIE_FIRST if self.tie_break == "earliest_added" else TIE_BY_ID
+        return tie(tied=tied, score=score, title=chosen.title)
 
 
 def _rank(ordered: Sequence[Candidate]) -> _Ranking:
@@ -346,7 +413,7 @@ def highest_votes(candidates: Iterable[Candidate]) -> Choice:
     ranking = _rank(_canonical(candidates))
     reason = {
         "rule": HIGHEST_VOTES_RULE,
-        "summary": f"{ranking.words()}.",
+        **_summary(SENTENCE(words=ranking.words())),
         **ranking.facts(),
         "candidates": [_entry(c) for c in ranking.ranked],
     }
@@ -388,16 +455,15 @@ class _Turn:
             "queued": len(self.queued),
         }
 
-    def state_words(self) -> str:
+    def state_words(self) -> Said:
         if self.watched == 0:
-            return "none of theirs watched yet"
-        watched = f"{self.watched} of theirs watched"
+            return NONE_WATCHED()
         evenings = self.evenings_since_last
         if evenings is None:
-            return watched
+            return WATCHED(watched=self.watched)
         if evenings == 0:
-            return f"{watched}, the last this evening"
-        return f"{watched}, {evenings} evening{'s' if evenings != 1 else ''} ago"
+            return WATCHED_TONIGHT(watched=self.watched)
+        return WATCHED_AGO(watched=self.watched, count=evenings)
 
 
 def _turns(ordered: list[Candidate], ledger: Iterable[LedgerEntry]) -> list[_Turn]:
@@ -430,14 +496,6 @@ def _turn_tie_break(turns: list[_Turn]) -> str | None:
     return "lowest_user_id"
 
 
-_TIE_WORDS = {
-    None: "",
-    "evenings_waiting": "; level on films watched, they have waited longest",
-    "earliest_queued": "; level with others, they queued first",
-    "lowest_user_id": "; level with others who queued at the same moment, their id comes first",
-}
-
-
 def round_robin(
     candidates: Iterable[Candidate],
     ledger: Iterable[LedgerEntry],
@@ -455,13 +513,12 @@ def round_robin(
     tie_break = _turn_tie_break(turns)
     chosen = _rank(turn.queued).chosen
     who = (names or {}).get(turn.user_id, turn.user_id)
-    summary = (
-        f"It is {who}'s turn ({turn.state_words()}{_TIE_WORDS[tie_break]});"
-        f" {chosen.title} is their best-voted {_kind(chosen)}."
-    )
+    sentence = TURN_SHOW if chosen.media_type == "tv" else TURN_FILM
+    tie = _TIE_WORDS[tie_break]() if tie_break else ""
+    summary = sentence(name=who, state=turn.state_words(), tie=tie, title=chosen.title)
     reason = {
         "rule": ROUND_ROBIN_RULE,
-        "summary": summary,
+        **_summary(summary),
         "turn": turn.user_id,
         "order": [t.facts() for t in turns],
         "tie_break": tie_break,
@@ -473,12 +530,12 @@ def round_robin(
 # Consensus
 
 
-def _everyone(n: int) -> str:
-    return {1: "the one attendee", 2: "both"}.get(n, f"all {n}")
+def _everyone(n: int) -> Said:
+    return ONE_ATTENDEE() if n == 1 else BOTH() if n == 2 else ALL(count=n)
 
 
-def _share_words(share: float) -> str:
-    return "half" if share == 0.5 else f"{round(share * 100)}%"
+def _share_words(share: float) -> Said:
+    return HALF() if share == 0.5 else PERCENT(percent=round(share * 100))
 
 
 def consensus(candidates: Iterable[Candidate], attendees: int, rules: DrawRules) -> Choice:
@@ -500,25 +557,30 @@ def consensus(candidates: Iterable[Candidate], attendees: int, rules: DrawRules)
     ranking = _rank(pool)
     chosen = ranking.chosen
     if tier == "match":
-        summary = f"{chosen.title} is a match: {_everyone(n)} voted it up."
-        if len(full) > 1:
-            summary = f"{summary[:-1]}; of {len(full)} matches, {ranking.words()}."
+        summary = (
+            MATCH_OF(
+                title=chosen.title, everyone=_everyone(n), count=len(full), ranking=ranking.words()
+            )
+            if len(full) > 1
+            else MATCH(title=chosen.title, everyone=_everyone(n))
+        )
     elif tier == "share":
+        facts = {
+            "title": chosen.title,
+            "up": chosen.up,
+            "attendees": n,
+            "share": _share_words(share),
+        }
         summary = (
-            f"No film was voted up by everyone; {chosen.title} was voted up by {chosen.up} of"
-            f" {n}, at least {_share_words(share)}"
+            SHARE_OF(**facts, count=len(enough), ranking=ranking.words())
+            if len(enough) > 1
+            else SHARE(**facts)
         )
-        if len(enough) > 1:
-            summary += f", and of {len(enough)} such films, {ranking.words()}"
-        summary += "."
     else:
-        summary = (
-            f"No film had enough support (up votes from at least {_share_words(share)} of the"
-            f" {n} in tonight), so the pick used highest votes: {ranking.words()}."
-        )
+        summary = FALLBACK(share=_share_words(share), attendees=n, ranking=ranking.words())
     reason = {
         "rule": CONSENSUS_RULE,
-        "summary": summary,
+        **_summary(summary),
         "tier": tier,
         "attendees": n,
         "consensus_share": share,

@@ -4,8 +4,16 @@ from queues.serializers import QueueItemSerializer
 from rooms.models import SelectionMode
 from selection.eligibility import REASON_CODES
 from selection.models import Selection
+from selection.wording import reason_words
 from watchqueue_site.fields import StrictChoiceField, StrictSerializer
 from watchqueue_site.speedups.serializers import FrozenModelSerializer
+
+
+class ReasonField(serializers.JSONField):
+    """A pick's reason, its words in the asker's language (selection.wording)."""
+
+    def to_representation(self, value):
+        return super().to_representation(reason_words(value))
 
 
 class SelectionSerializer(FrozenModelSerializer):
@@ -14,14 +22,17 @@ class SelectionSerializer(FrozenModelSerializer):
     round_id = serializers.CharField(read_only=True, allow_null=True)
     evening_id = serializers.CharField(read_only=True, allow_null=True)
     item = QueueItemSerializer(read_only=True, allow_null=True)
-    reason = serializers.JSONField(
+    reason = ReasonField(
         help_text=(
             "Why this item: the `rule`, a `summary` in words, the `candidates` (a weighted "
             "draw's with `weight` and `chance` in percent), the tie-break, whose `turn` it was "
             "or the consensus `tier`; tonight's `constraints` and `attendees`; `excluded`, every "
             "item left out with all its `reasons` (`code` and `text`); and `after_turn_down` "
             "when it replaces a turned-down pick. A weighted draw also records `seed` and "
-            "`point`."
+            "`point`. The words (`rule`, `summary`, each reason's `text`) follow "
+            "Accept-Language in an answer and are English in events; `summary_phrase` and each "
+            "reason's `phrase` and `args` say the same as a phrase of the catalog, for a client "
+            "to word in its own language."
         )
     )
     seed = serializers.IntegerField(
@@ -76,7 +87,11 @@ class PreviewCandidateSerializer(serializers.Serializer):
 
 class ExclusionReasonSerializer(serializers.Serializer):
     code = serializers.ChoiceField(choices=REASON_CODES)
-    text = serializers.CharField()
+    text = serializers.CharField(help_text="In the asker's language (Accept-Language).")
+    phrase = serializers.CharField(
+        help_text="The same as a phrase of the catalog, worded with `args`."
+    )
+    args = serializers.DictField(help_text="The values the phrase is worded with.")
 
 
 class ExcludedSerializer(serializers.Serializer):

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from queues.models import OPEN_STATUSES, ItemStatus, QueueItem
@@ -23,6 +23,7 @@ from rooms.services import member_require_present, require_open
 from selection import algorithms, eligibility
 from selection.models import Selection
 from selection.serializers import SelectionSerializer
+from selection.wording import excluded_words, nothing_eligible_words, turned_down_then
 from tonight.models import Evening, Veto
 from tonight.services import (
     Tonight,
@@ -34,11 +35,12 @@ from tonight.services import (
 )
 from voting.models import RoundStatus, Vote, VoteValue, VotingRound
 from voting.serializers import VotingRoundSerializer
-from voting.services import rounds_close_due
+from voting.services import RoundPick, rounds_close_due
 from watchqueue_site.db import atomic, retry_on_conflict, unique_row
 from watchqueue_site.errors import Conflict, NotFound, RateLimited
 from watchqueue_site.events import EventType, event_record
 from watchqueue_site.hooks import Hook
+from watchqueue_site.phrases import ENGLISH, Said, english, phrase, words
 
 EMPTY_QUEUE = _("The queue has nothing queued to pick from.")
 TOO_MANY_PICKS = _("This room has picked too often in a short time. Try again in a moment.")
@@ -50,12 +52,15 @@ PICK_STANDING = _(
 ROUND_RUNNING = _(
     "A voting round is running; it ends in the room's pick (the host can end it now)."
 )
-NOTHING_ELSE = _("Nothing else can be picked tonight, so {title} stands.")
+NOTHING_ELSE = phrase("nothing.else", "Nothing else can be picked tonight, so %(title)s stands.")
+NOTHING_ELSE_OTHERS = phrase(
+    "nothing.else_others",
+    "Nothing else can be picked tonight, so %(title)s stands. The others: %(counts)s.",
+)
 NOT_STANDING = _("Only tonight's standing pick can be turned down.")
 TURNED_DOWN_WATCHED = _("This pick has been watched; it can no longer be turned down.")
 # Seeds stay below 2**53 so a JavaScript client holds them exactly.
 SEED_BITS = 52
-OUTCOME_MAX = 200
 
 TURN_DOWN_RULE = _(
     "The host turns a pick down freely; any other member spends one of their vetoes on it, "
@@ -255,9 +260,9 @@ def pick_field(room: Room, mode: str, *, evening: Evening | None = None) -> Fiel
 class NothingEligible(Conflict):
     def __init__(self, field: Field) -> None:
         super().__init__(
-            eligibility.nothing_eligible_message(field.excluded),
+            nothing_eligible_words(field.excluded),
             code="nothing_eligible",
-            excluded=field.excluded,
+            excluded=excluded_words(field.excluded),
         )
 
 
@@ -280,18 +285,19 @@ def selection_record(
     by: Member | None,
     voting_round: VotingRound | None = None,
     after: Selection | None = None,
-) -> Selection | str:
+) -> Selection | Said:
     """Pick among tonight's eligible items and record it, inside the caller's atomic block.
 
-    Answers the reason nothing was picked, in words, instead of raising: on MongoDB an
-    exception inside a transaction aborts all of it, and a round must still close.
+    Answers why nothing was picked (a phrase: nothing queued, or what left everything out)
+    instead of raising: on MongoDB an exception inside a transaction aborts all of it, and a
+    round must still close.
     """
     if not room.queue_items.filter(status__in=OPEN_STATUSES).exists():
-        return str(EMPTY_QUEUE)
+        return eligibility.NOTHING_QUEUED()
     evening = evening_for_write(room, by)
     field = pick_field(room, mode, evening=evening)
     if not field.eligible:
-        return eligibility.nothing_eligible_message(field.excluded)
+        return eligibility.nothing_eligible(field.excluded)
     choice = _choose(field, mode)
     item = QueueItem.objects.get(pk=choice.item_id)
     reason = {**choice.reason, **field.context()}
@@ -302,7 +308,8 @@ def selection_record(
             "title": after.item_title,
             "by": after.turned_down_by,
         }
-        reason["summary"] = f"{after.item_title} was turned down. {reason.get('summary', '')}"
+        said = turned_down_then(after.item_title, reason["summary_phrase"])
+        reason.update(summary=english(said), summary_phrase=said)
     selection = Selection.objects.create(
         room=room,
         item=item,
@@ -314,21 +321,29 @@ def selection_record(
         round=voting_round,
         evening=evening,
     )
-    event_record(room, EventType.SELECTION, {"selection": SelectionSerializer(selection).data})
+    event_record(room, EventType.SELECTION, {"selection": shared(selection)})
     return selection
 
 
-def selection_for_round(voting_round: VotingRound, by: Member | None) -> dict | str | None:
-    """The pick that ends a voting round (voting's `round_pick` hook), as clients see it; why
-    nothing was picked when nothing was eligible; None for an empty queue. Runs in the round's
-    atomic block."""
+def shared(selection: Selection) -> dict[str, Any]:
+    """The pick as every client is sent it: in English, with its phrases for their pages."""
+    with translation.override(ENGLISH):
+        return SelectionSerializer(selection).data
+
+
+def _nothing_queued(said: Said) -> bool:
+    return said.get("phrase") == eligibility.NOTHING_QUEUED.key
+
+
+def selection_for_round(voting_round: VotingRound, by: Member | None) -> RoundPick:
+    """The pick that ends a voting round (voting's `round_pick` hook), as clients see it, or
+    why nothing was picked when nothing was eligible; neither for an empty queue. Runs in the
+    round's atomic block."""
     room = voting_round.room
     picked = selection_record(room=room, mode=room.selection_mode, by=by, voting_round=voting_round)
-    if picked == EMPTY_QUEUE:
-        return None
-    if isinstance(picked, str):
-        return picked[:OUTCOME_MAX]
-    return SelectionSerializer(picked).data
+    if isinstance(picked, Selection):
+        return RoundPick(selection=shared(picked))
+    return RoundPick(outcome=None if _nothing_queued(picked) else picked)
 
 
 def standing_pick(room: Room, evening: Evening | None = None) -> Selection | None:
@@ -381,29 +396,27 @@ def selection_make(*, room: Room, by: Member | None, mode: str | None = None) ->
         _require_nothing_standing(room)
         _require_pick_budget(room)
         picked = selection_record(room=room, mode=mode, by=by)
-        if isinstance(picked, str):
+        if not isinstance(picked, Selection):
             _refuse(room, mode, picked)
     return picked
 
 
-def _refuse(room: Room, mode: str, why: str, standing: Selection | None = None) -> None:
-    """Refuse a pick that found nothing to pick; for a turn-down, the pick it would have
-    replaced stands, so it is not among the reasons."""
-    if why == EMPTY_QUEUE:
+def _refuse(room: Room, mode: str, why: Said, standing: Selection | None = None) -> None:
+    """Refuse a pick that found nothing to pick, in the asker's language; for a turn-down,
+    the pick it would have replaced stands, so it is not among the reasons."""
+    if _nothing_queued(why):
         raise Conflict(EMPTY_QUEUE, code="empty_queue")
     field = pick_field(room, mode)
     if standing is None:
         raise NothingEligible(field)
     others = [entry for entry in field.excluded if entry["item_id"] != standing.item_id]
-    counts = eligibility.reason_counts(others)
-    why = ", ".join(
-        f"{n} {eligibility.REASON_COUNTED.get(code, code)}" for code, n in counts.items()
+    counts = eligibility.counted(others)
+    said = (
+        NOTHING_ELSE_OTHERS(title=standing.item_title, counts=counts)
+        if counts
+        else NOTHING_ELSE(title=standing.item_title)
     )
-    raise Conflict(
-        NOTHING_ELSE.format(title=standing.item_title) + (f" The others: {why}." if why else ""),
-        code="nothing_eligible",
-        excluded=others,
-    )
+    raise Conflict(words(said), code="nothing_eligible", excluded=excluded_words(others))
 
 
 @retry_on_conflict
@@ -432,7 +445,7 @@ def selection_turn_down(*, selection: Selection, by: Member | None) -> Selection
         current.turned_down_at, current.turned_down_by = now, by.user_id if by else ""
         _require_pick_budget(room)
         picked = selection_record(room=room, mode=current.mode, by=by, after=current)
-        if isinstance(picked, str):
+        if not isinstance(picked, Selection):
             _refuse(room, current.mode, picked, standing=current)
     return picked
 
@@ -478,10 +491,9 @@ def selection_preview(room: Room, mode: str | None = None) -> dict[str, Any]:
         ],
         "turn": turn,
         "standing": SelectionSerializer(standing).data if standing else None,
-        "summary": (
-            None if field.eligible else eligibility.nothing_eligible_message(field.excluded)
-        ),
+        "summary": None if field.eligible else nothing_eligible_words(field.excluded),
         **field.context(),
+        "excluded": excluded_words(field.excluded),
     }
 
 

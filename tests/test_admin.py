@@ -18,6 +18,7 @@ from tests.events import recorded
 from tests.factories import RoomSetup
 from voting.models import Vote, VotingRound
 from voting.services import ROOM_CLOSED_OUTCOME, round_start, vote_cast
+from watchqueue_site.phrases import english
 
 pytestmark = pytest.mark.django_db
 
@@ -134,7 +135,7 @@ def test_closing_a_room_goes_through_the_service(moderator, world):
     assert [e["type"] for e in events] == ["room_update", "voting_round_end"]
     assert events[0]["room"]["status"] == "closed"
     assert events[1]["selection"] is None
-    assert events[1]["round"]["outcome"] == ROOM_CLOSED_OUTCOME
+    assert events[1]["round"]["outcome"] == english(ROOM_CLOSED_OUTCOME())
     assert Room.objects.get(pk=world.other.room.pk).status == "open"
 
     with recorded(world.room) as again:

@@ -210,3 +210,66 @@ def test_the_room_the_tv_and_the_history_speak_german_and_the_switch_is_remember
     expect(page.locator("#tv-queue-title")).to_have_text("Als Nächstes")
     assert watch.clean() == []
     context.close()
+
+
+def _api(site: str, token: str, method: str, path: str, language: str = "en", **body) -> dict:
+    response = requests.request(
+        method,
+        f"{site}{path}",
+        json=body or None,
+        headers={"Authorization": f"Bearer {token}", "Accept-Language": language},
+        timeout=10,
+    )
+    assert response.ok, response.text
+    return response.json()
+
+
+def test_a_pick_and_a_rounds_outcome_read_in_each_screens_language(site, browser):
+    """One pick, sent alike to every screen, reads in German on Bob's phone and in English on
+    Alice's laptop, as the API words it for each; so does a round that found nothing."""
+    room, tokens = api_room(site, "alice", "bob")
+    alice, bob = tokens["alice"], tokens["bob"]
+    add(site, room, alice, "Heat", tmdb_id=949)  # 170 min
+    add(site, room, bob, "Inception", tmdb_id=27205)  # 148 min
+    add(site, room, bob, "Solaris", tmdb_id=2103)  # 99 min
+    en_ctx, en_page, en_watch = as_member(browser, site, room, alice, LAPTOP, locale="en-GB")
+    de_ctx, de_page, de_watch = as_member(browser, site, room, bob, PHONE, locale="de-DE")
+    for page in (en_page, de_page):
+        page.goto(f"/r/{room['id']}")
+        expect(page.locator("#conn")).to_have_attribute("data-state", "live")
+    expect(card(en_page, "Heat").locator(".item-meta")).to_contain_text("2 h 50 min")
+    expect(card(en_page, "Inception").locator(".item-meta")).to_contain_text("2 h 28 min")
+    expect(card(en_page, "Solaris").locator(".item-meta")).to_contain_text("1 h 39 min")
+    _api(site, alice, "PATCH", f"/api/rooms/{room['id']}/tonight", max_runtime_minutes=120)
+
+    chosen = _api(site, alice, "POST", f"/api/queue/room/{room['id']}/select")
+    german = _api(site, bob, "GET", f"/api/selections/{chosen['id']}", "de")["reason"]
+
+    assert german["summary"] == "Solaris war der einzige Film, der gewählt werden konnte."
+    expect(de_page.locator("#reveal-reason")).to_have_text(german["summary"])
+    expect(en_page.locator("#reveal-reason")).to_have_text(chosen["reason"]["summary"])
+    de_why = de_page.locator("#reveal-why")
+    expect(de_why.locator("summary")).to_have_text("Warum nicht die anderen? (2)")
+    expect(de_why.locator("li").filter(has_text="Heat")).to_contain_text(
+        "länger als 120 Min. (170 Min.)"
+    )
+    expect(en_page.locator("#reveal-why li").filter(has_text="Heat")).to_contain_text(
+        "longer than 120 min (170 min)"
+    )
+    _no_english(de_page, "#reveal-dialog")
+    screenshot(de_page, "de-pick", {"phone": PHONE})
+    for page in (en_page, de_page):
+        page.keyboard.press("Escape")
+    expect(de_page.locator("#standing .standing-reason")).to_have_text(german["summary"])
+
+    # A round in which nothing fits: its outcome, stored in English, reads in German for Bob.
+    _api(site, alice, "PATCH", f"/api/rooms/{room['id']}/tonight", max_runtime_minutes=60)
+    _api(site, alice, "POST", f"/api/rooms/{room['id']}/round")
+    ended = _api(site, alice, "POST", f"/api/rooms/{room['id']}/round/end")
+    assert ended["outcome"] == "Nothing can be picked: 3 too long."
+    expect(de_page.locator("#round-idle p")).to_have_text("Nichts kann gewählt werden: 3 zu lang.")
+    expect(en_page.locator("#round-idle p")).to_have_text(ended["outcome"])
+    assert en_watch.clean() == []
+    assert de_watch.clean() == []
+    en_ctx.close()
+    de_ctx.close()

@@ -20,21 +20,25 @@ from selection.algorithms import (
     chances,
     consensus,
     highest_votes,
-    join_words,
     replay,
     round_robin,
     select,
     weighted_random,
 )
 from selection.eligibility import (
-    NOTHING_QUEUED,
     REASON_CODES,
     Constraints,
     eligibility,
     exclusion_reasons,
-    nothing_eligible_message,
+    nothing_eligible,
     reason_counts,
 )
+from watchqueue_site.phrases import english, listed
+
+
+def nothing_eligible_message(excluded: list[dict]) -> str:
+    return english(nothing_eligible(excluded))
+
 
 EVENING = datetime(2024, 5, 17, 19, 0, tzinfo=UTC)
 DRAWS = 20_000
@@ -838,13 +842,27 @@ class TestEligibility:
                 "item_id": one_id(2),
                 "title": "Film 2",
                 "added_by": "ann",
-                "reasons": [{"code": "too_long", "text": "longer than 120 min (150 min)"}],
+                "reasons": [
+                    {
+                        "code": "too_long",
+                        "text": "longer than 120 min (150 min)",
+                        "phrase": "excluded.too_long",
+                        "args": {"limit": 120, "runtime": 150},
+                    }
+                ],
             },
             {
                 "item_id": one_id(4),
                 "title": "Film 4",
                 "added_by": "bob",
-                "reasons": [{"code": "vetoed", "text": "vetoed by Bob"}],
+                "reasons": [
+                    {
+                        "code": "vetoed",
+                        "text": "vetoed by Bob",
+                        "phrase": "excluded.vetoed_by",
+                        "args": {"names": {"list": ["Bob"], "join": "and"}},
+                    }
+                ],
             },
         ]
         assert round_trip(result.excluded) == result.excluded
@@ -883,16 +901,16 @@ class TestNothingEligible:
         )
 
     def test_an_empty_queue_says_so(self) -> None:
-        assert (
-            nothing_eligible_message([])
-            == NOTHING_QUEUED
-            == ("Nothing can be picked: nothing is queued.")
-        )
+        assert nothing_eligible_message([]) == "Nothing can be picked: nothing is queued."
 
 
 def test_lists_in_texts_read_as_english() -> None:
-    assert join_words([]) == ""
-    assert join_words(["A"]) == "A"
-    assert join_words(["A", "B"]) == "A or B"
-    assert join_words(["A", "B", "C"]) == "A, B or C"
-    assert join_words(["Bob", "Ann"], "and") == "Bob and Ann"
+    def said(values: list[str], join: str = "or") -> str:
+        return english({"phrase": "excluded.not_genres", "args": {"genres": listed(values, join)}})
+
+    assert said([]) == "not "
+    assert said(["A"]) == "not A"
+    assert said(["A", "B"]) == "not A or B"
+    assert said(["A", "B", "C"]) == "not A, B or C"
+    assert said(["Bob", "Ann"], "and") == "not Bob and Ann"
+    assert said(["Bob", "Ann", "Cy"], "comma") == "not Bob, Ann, Cy"

@@ -15,6 +15,7 @@ from tests.factories import client_for, make_room, pick, race, refusal, votes_ro
 from voting import services
 from voting.models import VotingRound
 from watchqueue_site.models import RoomEvent
+from watchqueue_site.phrases import english
 
 
 def round_url(room: Room, end: bool = False) -> str:
@@ -116,8 +117,9 @@ def test_the_starter_ends_their_round_over_an_empty_queue_without_a_pick(trio):
         response = setup.client("bob").post(round_url(setup.room, end=True))
     assert response.status_code == 200
     body = response.json()
-    outcome = ("closed", services.EMPTY_QUEUE_OUTCOME, None)
+    outcome = ("closed", english(services.EMPTY_QUEUE_OUTCOME()), None)
     assert pick(body, "status", "outcome", "selection_id") == outcome
+    assert body["outcome_phrase"] == services.EMPTY_QUEUE_OUTCOME()
     [event] = events
     assert (event["type"], event["selection"]) == ("voting_round_end", None)
     assert events == [{"type": "voting_round_end", "round": body, "selection": None}]
@@ -199,7 +201,8 @@ def test_a_closed_room_cannot_end_its_round_with_a_pick(trio):
         )
 
     voting_round = VotingRound.objects.get()
-    assert (voting_round.status, voting_round.outcome) == ("closed", services.ROOM_CLOSED_OUTCOME)
+    outcome = english(services.ROOM_CLOSED_OUTCOME())
+    assert (voting_round.status, voting_round.outcome) == ("closed", outcome)
     # The room says it is closed, then its round ends without a pick.
     assert [e["type"] for e in closing] == ["room_update", "voting_round_end"]
     assert closing[0]["room"]["status"] == "closed"

@@ -12,6 +12,7 @@ from tests.factories import RoomSetup
 from tonight.models import Attendance, Evening, Match, SeenMark, Veto
 from voting.services import vote_cast
 from watchqueue_site.models import RoomEvent
+from watchqueue_site.phrases import english
 
 NO_CONSTRAINTS = {
     "finish_by": None,
@@ -163,9 +164,22 @@ def turn_down(setup: RoomSetup, selection_id: str, user_id: str = "alice"):
     return setup.client(user_id).post(f"/api/selections/{selection_id}/turn-down")
 
 
+def plain(excluded: list[dict]) -> list[dict]:
+    """An English answer's `excluded` with each reason as its `code` and `text`; each reason's
+    phrase must say its text."""
+    for row in excluded:
+        for reason in row["reasons"]:
+            assert english(reason) == reason["text"], reason
+    return [
+        {**row, "reasons": [{"code": r["code"], "text": r["text"]} for r in row["reasons"]]}
+        for row in excluded
+    ]
+
+
 def reasons(body: dict) -> dict[str, list[dict]]:
-    """title -> reasons, from an answer's `excluded` (a pick's reason, a preview, a 409)."""
-    return {row["title"]: row["reasons"] for row in body["excluded"]}
+    """title -> reasons (`code` and `text`), from an English answer's `excluded` (a pick's
+    reason, a preview, a 409)."""
+    return {row["title"]: row["reasons"] for row in plain(body["excluded"])}
 
 
 def codes(body: dict) -> dict[str, list[str]]:

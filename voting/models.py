@@ -44,8 +44,10 @@ class VotingRound(PublicIdModel):
     ends_at = models.DateTimeField()
     status = models.CharField(max_length=10, choices=RoundStatus, default=RoundStatus.OPEN)
     closed_at = models.DateTimeField(null=True, blank=True)
-    # Why it closed without a pick, if it did (an empty queue at the deadline).
+    # Why it closed without a pick, if it did (an empty queue at the deadline): in English, and
+    # as a phrase (watchqueue_site.phrases) for each reader's language.
     outcome = models.CharField(max_length=200, blank=True)
+    outcome_phrase = models.JSONField(null=True, blank=True)
 
     class Meta:
         ordering = ["-started_at"]

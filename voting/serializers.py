@@ -7,6 +7,7 @@ from rooms.models import VOTING_DURATION_MAX, VOTING_DURATION_MIN
 from rooms.serializers import UserIdField
 from voting.models import Vote, VoteValue, VotingRound
 from watchqueue_site.fields import IdField, StrictChoiceField, StrictIntegerField, StrictSerializer
+from watchqueue_site.phrases import words_or
 from watchqueue_site.speedups.serializers import FrozenModelSerializer
 
 # Output
@@ -28,6 +29,16 @@ class VoteResultSerializer(serializers.Serializer):
 
 class VotingRoundSerializer(serializers.ModelSerializer):
     room_id = serializers.CharField(read_only=True)
+    outcome = serializers.SerializerMethodField(
+        help_text="Why the round ended without a pick, if it did; in the asker's language "
+        "(Accept-Language), in English in events."
+    )
+    outcome_phrase = serializers.JSONField(
+        read_only=True,
+        allow_null=True,
+        help_text="The outcome as a phrase of the catalog (`phrase`, `args`), for a client to "
+        "word in its own language.",
+    )
     seconds_left = serializers.SerializerMethodField()
     selection_id = serializers.SerializerMethodField()
 
@@ -43,8 +54,12 @@ class VotingRoundSerializer(serializers.ModelSerializer):
             "seconds_left",
             "closed_at",
             "outcome",
+            "outcome_phrase",
             "selection_id",
         ]
+
+    def get_outcome(self, voting_round: VotingRound) -> str:
+        return words_or(voting_round.outcome_phrase, voting_round.outcome)
 
     def get_seconds_left(self, voting_round: VotingRound) -> int:
         if voting_round.status != "open":

@@ -8,9 +8,10 @@ equal a recount whatever the interleaving.
 """
 
 from datetime import timedelta
+from typing import Any, NamedTuple
 
 from django.db import IntegrityError
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from queues.models import QueueItem
@@ -24,6 +25,7 @@ from watchqueue_site.db import atomic, retry_on_conflict, unique_row
 from watchqueue_site.errors import Conflict, Forbidden, NotFound
 from watchqueue_site.events import EventType, event_record
 from watchqueue_site.hooks import Hook
+from watchqueue_site.phrases import ENGLISH, Said, english, phrase
 
 VOTE_AS_SELF_ONLY = _("You can only vote as yourself.")
 VOTE_NOT_FOUND = _("This member has not voted on this item.")
@@ -32,13 +34,28 @@ REVOTES_DISABLED = _("This room does not allow changing a vote.")
 ROUND_RUNNING = _("A voting round is already running in this room.")
 NO_ROUND = _("There is no voting round running in this room.")
 ROUND_END_NOT_ALLOWED = _("Only the host or whoever started the round can end it early.")
-EMPTY_QUEUE_OUTCOME = _("The queue was empty when the round ended, so nothing was picked.")
-ROOM_CLOSED_OUTCOME = _("The room was closed before the round ended, so nothing was picked.")
+EMPTY_QUEUE_OUTCOME = phrase(
+    "round.empty_queue", "The queue was empty when the round ended, so nothing was picked."
+)
+ROOM_CLOSED_OUTCOME = phrase(
+    "round.room_closed", "The room was closed before the round ended, so nothing was picked."
+)
+
+
+OUTCOME_MAX = 200
+
+
+class RoundPick(NamedTuple):
+    """How a round's pick went: the pick as clients see it, or why nothing could be picked
+    (a phrase); neither when nothing was queued."""
+
+    selection: dict[str, Any] | None = None
+    outcome: Said | None = None
+
 
 # A round that ends makes the room's pick, which the selection app makes (`selection/apps.py`).
-# Called inside the round's atomic block with the round and who ended it; answers the pick as
-# clients see it, why nothing could be picked (in words), or None when nothing was queued.
-round_pick: Hook[[VotingRound, Member | None], dict | str | None] = Hook("round_pick")
+# Called inside the round's atomic block with the round and who ended it.
+round_pick: Hook[[VotingRound, Member | None], RoundPick] = Hook("round_pick")
 
 # A member's vote on an item changed (to "up", "down" or None): the item may have become a
 # match, or stopped being one, which the tonight app keeps (`tonight/apps.py`). Called inside
@@ -176,7 +193,10 @@ def votes_merge(*, source: QueueItem, target: QueueItem) -> None:
 
 
 def _round_event(room: Room, type: str, voting_round: VotingRound, **extra: object) -> None:
-    event_record(room, type, {"round": VotingRoundSerializer(voting_round).data, **extra})
+    # Every client is sent the same event: its words in English, its phrases for their pages.
+    with translation.override(ENGLISH):
+        data = VotingRoundSerializer(voting_round).data
+    event_record(room, type, {"round": data, **extra})
 
 
 @retry_on_conflict
@@ -236,14 +256,13 @@ def _round_close(voting_round: VotingRound, *, by: Member | None) -> bool:
     if not closed:
         return False
     voting_round.status, voting_round.closed_at = RoundStatus.CLOSED, now
-    selection = round_pick.one(voting_round, by) if room.is_open else None
-    if not isinstance(selection, dict):
-        voting_round.outcome = selection or (
-            EMPTY_QUEUE_OUTCOME if room.is_open else ROOM_CLOSED_OUTCOME
-        )
-        voting_round.save(update_fields=["outcome"])
-        selection = None
-    _round_event(room, EventType.VOTING_ROUND_END, voting_round, selection=selection)
+    picked = round_pick.one(voting_round, by) if room.is_open else RoundPick()
+    if picked.selection is None:
+        said = picked.outcome or (EMPTY_QUEUE_OUTCOME() if room.is_open else ROOM_CLOSED_OUTCOME())
+        voting_round.outcome = english(said)[:OUTCOME_MAX]
+        voting_round.outcome_phrase = said
+        voting_round.save(update_fields=["outcome", "outcome_phrase"])
+    _round_event(room, EventType.VOTING_ROUND_END, voting_round, selection=picked.selection)
     return True
 
 

@@ -7,8 +7,11 @@ themselves, and shows where the seed's point fell among the running sums of the 
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from selection.algorithms import replay
 from selection.models import Selection
+from selection.wording import reason_words
 
 # Weights are summed in whole ten-thousandths (selection.algorithms), so sums are exact.
 UNITS = 10_000
@@ -40,7 +43,7 @@ def _snippet(seed: int, candidates: list[dict[str, Any]]) -> str:
 def draw_check(selection: Selection) -> dict[str, Any]:
     """The pick, its reason, and for a weighted draw the replay: each candidate's weight and
     the running sum it reaches, the one the point falls in, and the code to replay it."""
-    reason = selection.reason or {}
+    reason = reason_words(selection.reason or {})
     candidates = [c for c in reason.get("candidates") or [] if isinstance(c, dict)]
     seeded = selection.seed is not None and bool(candidates)
     seeded = seeded and all(isinstance(c.get("weight"), int | float) for c in candidates)
@@ -65,7 +68,8 @@ def draw_check(selection: Selection) -> dict[str, Any]:
         )
     context: dict[str, Any] = {
         "selection": selection,
-        "summary": reason.get("summary") or f"{selection.item_title} was picked.",
+        "summary": reason.get("summary")
+        or _("%(title)s was picked.") % {"title": selection.item_title},
         "rule": reason.get("rule", ""),
         "rows": rows,
         "seeded": seeded,

@@ -3,7 +3,7 @@
 // the running, and why the rest were not. It closes by itself a little later, unless someone
 // starts using it, and hands the focus back to where it was. A draw's seed is not shown: it is
 // behind "Check this draw", a page that replays it.
-import { _, format } from "./i18n.js";
+import { _, format, phrased } from "./i18n.js";
 import { excludedList } from "./tonight.js";
 import { announce, h, poster } from "./ui.js";
 
@@ -30,10 +30,10 @@ export function modeName(mode) {
   return MODE_NAMES[mode] || mode;
 }
 
-// Why this film, in the server's words.
+// Why this film, in the server's words, in the page's language.
 export function reasonText(selection) {
   const reason = selection.reason || {};
-  return reason.summary || format(_("%(title)s was picked."), { title: selection.item_title });
+  return phrased(reason.summary_phrase) || reason.summary || format(_("%(title)s was picked."), { title: selection.item_title });
 }
 
 function signed(score) {

@@ -2,7 +2,7 @@
 // the constraints, seen marks, vetoes and matches), the voting round, the pick, and the host's
 // controls. Every change goes through the REST API; what everyone sees (this page included)
 // comes back as the room's events.
-import { _, format } from "./i18n.js";
+import { _, format, phrased } from "./i18n.js";
 import { AddForm } from "./add-form.js";
 import { api, forgetToken, useToken } from "./api.js";
 import { DetailsSheet } from "./details-sheet.js";
@@ -270,6 +270,11 @@ function renderNow() {
 
 let ticker = null;
 
+// Why a round ended without a pick, in the page's language.
+function roundOutcome(round) {
+  return phrased(round.outcome_phrase) || round.outcome;
+}
+
 function renderRound() {
   const round = state.round;
   const live = Boolean(round && round.status === "open");
@@ -280,7 +285,7 @@ function renderRound() {
   start.textContent = format(_("Start a %(length)s round"), { length });
   start.disabled = !state.isOpen();
   const idleNote = $("#round-idle p");
-  idleNote.textContent = round && round.status === "closed" && round.outcome ? round.outcome : _("Give everyone a set time to vote; when it ends the room's mode picks.");
+  idleNote.textContent = round && round.status === "closed" && round.outcome ? roundOutcome(round) : _("Give everyone a set time to vote; when it ends the room's mode picks.");
   // The bar at the bottom of a phone: start a round or pick; the round while it runs; the pick
   // while it stands (pick-card.js words that button).
   const mayEnd = live && (state.isHost() || round.started_by === me);
@@ -411,7 +416,7 @@ function onEvent(event) {
       break;
     case "round":
       if (change.round.status === "open" && state.roundSecondsLeft() > 0) roundBanner(change.round);
-      else if (!change.selection) announce(change.round.outcome || _("The voting round ended."));
+      else if (!change.selection) announce(roundOutcome(change.round) || _("The voting round ended."));
       if (change.selection) pickCard.show(change.selection);
       break;
     case "presence":

@@ -1,7 +1,7 @@
 // Tonight, in words and in moments the room shares: the constraints as one short line, the
 // finish-by time as the server takes it, why an item is left out, and the celebration when
 // everyone in wants the same film. Shared by the room's page and the TV.
-import { _, format, listWords, ngettext } from "./i18n.js";
+import { _, format, listWords, ngettext, phrased } from "./i18n.js";
 import { announce, h, runtime } from "./ui.js";
 
 const MEDIA_WORDS = { movie: _("Films only"), tv: _("Shows only") };
@@ -45,7 +45,7 @@ export function constraintsParts(tonight) {
 export function reasonsText(reasons, { skip = [] } = {}) {
   return reasons
     .filter((reason) => !skip.includes(reason.code))
-    .map((reason) => reason.text)
+    .map((reason) => phrased(reason) || reason.text)
     .join("; ");
 }
 
