@@ -91,7 +91,9 @@ class ExclusionReasonSerializer(serializers.Serializer):
     phrase = serializers.CharField(
         help_text="The same as a phrase of the catalog, worded with `args`."
     )
-    args = serializers.DictField(help_text="The values the phrase is worded with.")
+    args = serializers.DictField(
+        required=False, help_text="The values the phrase is worded with; absent when it has none."
+    )
 
 
 class ExcludedSerializer(serializers.Serializer):

@@ -7,6 +7,7 @@ the values that fill it. The English sentence is kept beside it for clients that
 
     SEEN = phrase("seen", "seen by %(seen)s of %(attendees)s")
     said = SEEN(seen=2, attendees=3)   # {"phrase": "seen", "args": {"seen": 2, "attendees": 3}}
+    NO_TIME()                          # {"phrase": "no_time"}: a phrase with no values
     words(said)                        # in the active language: "von 2 der 3 gesehen"
 
 A value may itself be said (a nested phrase), a list (`listed`, joined with "and" or "or" as the
@@ -26,7 +27,7 @@ from django.utils import formats, translation
 from django.utils.translation import gettext, ngettext, pgettext, trans_real
 
 ENGLISH = "en"
-# Said data, as stored: {"phrase": key, "args": {...}}.
+# Said data, as stored: {"phrase": key, "args": {...}}, without "args" when it has none.
 Said = dict[str, Any]
 
 
@@ -37,7 +38,7 @@ class Phrase:
     many: str | None = None  # a plural phrase's other form; its count is args["count"]
 
     def __call__(self, **args: Any) -> Said:
-        return {"phrase": self.key, "args": args}
+        return {"phrase": self.key, "args": args} if args else {"phrase": self.key}
 
     def template(self, args: Mapping[str, Any], *, english: bool) -> str:
         if self.many is None:
