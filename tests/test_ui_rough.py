@@ -200,10 +200,13 @@ def test_removing_an_item_happens_at_once_and_can_be_undone_with_its_votes(site,
     raised = no_native_dialogs(alice)
     live(alice, f"/r/{room['id']}")
     live(bob, f"/r/{room['id']}")
+    expect(alice.locator("#pick-field")).to_have_text("2 can be picked.")
 
     card(alice, "Heat").get_by_label("More for Heat").click()
     card(alice, "Heat").get_by_role("button", name="Remove from the queue").click()
     expect(card(alice, "Heat")).to_have_count(0)
+    # Gone from this page, so not counted among what can be picked either.
+    expect(alice.locator("#pick-field")).to_have_text("1 can be picked.")
     removed = alice.locator(".toast").filter(has_text="Removed Heat.")
     expect(removed).to_be_visible()
     inside_viewport(alice, ".toast")
@@ -214,6 +217,7 @@ def test_removing_an_item_happens_at_once_and_can_be_undone_with_its_votes(site,
     expect(card(alice, "Heat")).to_have_count(1)
     expect(card(alice, "Heat").locator(".vote-button.up .vote-count")).to_have_text("1")
     expect(alice.locator(".toast").filter(has_text="Heat is back in the queue.")).to_be_visible()
+    expect(alice.locator("#pick-field")).to_have_text("2 can be picked.")
     alice.wait_for_timeout(6_500)
     queue = call(site, tokens["alice"], "GET", f"/queue/room/{room['id']}")
     assert sorted(item["title"] for item in queue) == ["Alien", "Heat"]

@@ -67,8 +67,10 @@ export class PickCard {
     const { preview } = this.state;
     if (!preview || !this.state.queued().length) return "";
     if (preview.standing) return format(_("%(title)s is tonight's pick: watch it, or turn it down to pick again."), { title: preview.standing.item_title });
-    const can = preview.candidates.length;
-    const out = preview.excluded.length;
+    // A removal still held for its undo has left this page, so it is not counted either.
+    const shown = (rows) => rows.filter((row) => !this.state.hiding.has(row.item_id));
+    const can = shown(preview.candidates).length;
+    const out = shown(preview.excluded).length;
     if (!can) return preview.summary || "";
     let text = out
       ? format(ngettext("%(can)s can be picked, %(count)s left out tonight.", "%(can)s can be picked, %(count)s left out tonight.", out), { can, count: out })
