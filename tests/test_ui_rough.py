@@ -258,6 +258,33 @@ def test_a_removal_overtaken_by_a_pick_is_dropped_and_said(site, browser, size):
     context.close()
 
 
+def test_the_room_menu_opened_before_the_room_has_loaded_fills_in_once_it_has(site, browser):
+    room, tokens = api_room(site, "alice", "bob")
+    context, page, watch = as_member(browser, site, room, tokens["alice"], PHONE)
+    held = []
+
+    def hold(route) -> None:
+        held.append(route)
+
+    page.route(f"**/api/rooms/{room['id']}/snapshot", hold)
+    page.goto(f"/r/{room['id']}")
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert held, "the page never asked for the room's state"
+
+    page.locator("#room-menu-button").click()
+    expect(page.locator("#room-dialog")).to_be_visible()
+    held[0].continue_()
+
+    expect(page.locator("#settings-form")).to_be_visible()
+    expect(page.locator("#settings-form [name=name]")).to_have_value("Movie night")
+    expect(page.locator("#close-button")).to_be_visible()
+    assert watch.clean() == []
+    context.close()
+
+
 def test_closing_the_room_can_be_undone_and_deleting_it_asks_in_the_page(site, browser, size):
     room, tokens = api_room(site, "alice", "bob")
     context, page, watch = as_member(browser, site, room, tokens["alice"], size[1])

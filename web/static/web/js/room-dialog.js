@@ -16,7 +16,8 @@ export class RoomDialog {
     this.dialog = $("#room-dialog");
     this.form = $("#settings-form");
     $("#room-menu-button").addEventListener("click", () => {
-      this.fillSettings();
+      this.filled = false;
+      this.fill();
       this.dialog.showModal();
     });
     this.form.addEventListener("submit", (event) => this.save(event));
@@ -66,9 +67,18 @@ export class RoomDialog {
     return undefined;
   }
 
+  // The settings form, filled once each time the menu opens: at once, or when the room's state
+  // arrives if the menu was opened before it.
+  fill() {
+    if (this.filled || !this.state.room) return;
+    this.filled = true;
+    this.fillSettings();
+  }
+
   render() {
     const { state } = this;
     if (!state.room) return;
+    if (this.dialog.open) this.fill();
     const host = state.isHost();
     for (const element of this.dialog.querySelectorAll(".host-only")) element.hidden = !host;
     $("#close-button").hidden = !host || !state.isOpen();
