@@ -18,8 +18,13 @@ measures:
 With `--before REF`, the same is measured first on the code at git revision REF (a commit, a
 branch), in the same run, and the first visit's figures of both are printed together.
 
-    python bench/pages.py                  # 10 members, 40 films, 30 votes watched
+The page follows the browser's language: `--language LANG` opens it in LANG (the browser's
+locale and Accept-Language), English unless told; each language has its scripts' words in a
+catalog of its own, of its own size.
+
+    python bench/pages.py                  # 10 members, 40 films, 30 votes watched, in English
     python bench/pages.py --before main    # the code at main first, as the baseline
+    python bench/pages.py --language de    # the page in German, with the German catalog
     python bench/pages.py --items 100 --votes 50
 """
 
@@ -174,6 +179,7 @@ class Visit:
     ms: float
     sent: dict[str, int] = field(default_factory=dict)  # kind: bytes from the network
     from_worker: int = 0  # bytes the page had from its service worker's cache
+    language: str = ""  # the language the page came in (its <html lang>)
 
     def own(self) -> int:
         return sum(size for kind, size in self.sent.items() if kind != "posters")
@@ -190,9 +196,10 @@ class Visit:
         )
 
 
-def open_room(browser, base: str, room: dict, token: str, items: int, context=None):
-    """Open the room page; (its context, its page, the visit's time and bytes)."""
-    context = context or browser.new_context(viewport=PHONE, base_url=base)
+def open_room(browser, base: str, room: dict, token: str, items: int, language: str, context=None):
+    """Open the room page in a browser speaking `language`; (its context, its page, the visit's
+    time and bytes)."""
+    context = context or browser.new_context(viewport=PHONE, base_url=base, locale=language)
     context.add_cookies([{"name": f"wq_{room['id']}", "value": token, "url": base}])
     page = context.new_page()
     finished = []
@@ -209,6 +216,7 @@ def open_room(browser, base: str, room: dict, token: str, items: int, context=No
         "(n) => document.querySelectorAll('#queue .item').length === n", arg=items
     )
     visit = Visit(ms=(time.perf_counter() - started) * 1000)
+    visit.language = page.evaluate("() => document.documentElement.lang")
     page.wait_for_load_state("networkidle")
     time.sleep(1.0)  # the service worker's install, on a first visit, settles too
     context.remove_listener("requestfinished", record)
@@ -332,13 +340,16 @@ def measure(root: Path, args: argparse.Namespace) -> Visit:
             state_loads(base, room, tokens["m0"], item_ids, args.rounds)
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-                context, page, first = open_room(browser, base, room, tokens["m0"], args.items)
+                context, page, first = open_room(
+                    browser, base, room, tokens["m0"], args.items, args.language
+                )
                 page.close()
                 _, page, next_visit = open_room(
-                    browser, base, room, tokens["m0"], args.items, context
+                    browser, base, room, tokens["m0"], args.items, args.language, context
                 )
                 print(
-                    "\nOpening the room on a phone (360 x 740), until live with every card drawn;"
+                    f"\nOpening the room on a phone (360 x 740), the browser in {args.language!r}"
+                    f" (the page came in {first.language!r}), until live with every card drawn;"
                     "\nthe bytes that crossed the network, as sent, in KiB:"
                 )
                 print(first.line("first visit"))
@@ -358,6 +369,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=50)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--before", metavar="REF", help="measure the code at this revision first")
+    parser.add_argument(
+        "--language", metavar="LANG", default="en", help="the browser's language (default: en)"
+    )
     args = parser.parse_args()
 
     if not args.before:
