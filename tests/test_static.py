@@ -179,6 +179,34 @@ def test_the_apis_reads_are_sent_gzipped_to_a_client_that_accepts_it(servers, sp
 
 
 @pytest.mark.parametrize("speedups", ["on", "off"])
+def test_pages_and_the_rendered_scripts_are_sent_compressed_the_token_masked(servers, speedups):
+    base = servers[speedups]
+    room, tokens, _ = room_page(base)
+    cookies = {f"wq_{room['id']}": tokens["alice"]}
+    page = f"{base}/r/{room['id']}"
+    as_is = requests.get(page, cookies=cookies, headers={"Accept-Encoding": "identity"}, timeout=5)
+    assert "Content-Encoding" not in as_is.headers
+    catalog = re.search(r'src="(/jsi18n/de\.js[^"]*)"', requests.get(
+        page, cookies=cookies, headers={"Accept-Language": "de"}, timeout=5
+    ).text).group(1)  # fmt: skip
+    for url in (page, f"{base}{catalog}", f"{base}/sw.js?lang=de", f"{base}/offline"):
+        for encoding, decompress in (("gzip", gzip.decompress), ("br", brotli.decompress)):
+            sent = requests.get(
+                url, cookies=cookies, headers={"Accept-Encoding": encoding}, stream=True, timeout=5
+            )
+            body = sent.raw.read(decode_content=False)
+            assert sent.headers["Content-Encoding"] == encoding, (url, encoding)
+            assert "Accept-Encoding" in sent.headers["Vary"]
+            assert int(sent.headers["Content-Length"]) == len(body)
+            text = decompress(body).decode()
+            assert len(body) < len(text.encode()) * 0.6, (url, encoding)
+            # The token is never in a page as it is: masked anew each time.
+            assert tokens["alice"] not in text
+    assert tokens["alice"] not in as_is.text
+    assert re.search(r'"token_masked": "[A-Za-z0-9_=-]{40,}"', as_is.text)
+
+
+@pytest.mark.parametrize("speedups", ["on", "off"])
 def test_answers_that_hold_a_token_and_event_streams_are_not_compressed(servers, speedups):
     base = servers[speedups]
     room, tokens = api_room(base, "alice")

@@ -126,7 +126,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Outside the others, so that it compresses what they leave of an answer.
-    "watchqueue_site.compression.CompressJSONMiddleware",
+    "watchqueue_site.compression.CompressMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The language of the browser (Accept-Language), or the one picked in the menu (a cookie).
     "django.middleware.locale.LocaleMiddleware",

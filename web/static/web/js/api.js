@@ -21,6 +21,14 @@ export function useToken(value) {
   token = value;
 }
 
+// A page's token comes masked with random bytes of that answer's own, the bytes first, so that
+// the page can be sent compressed without its token ever in the same bytes (web/views.py).
+export function unmasked(masked) {
+  const bytes = Uint8Array.from(atob(masked.replace(/-/g, "+").replace(/_/g, "/")), (char) => char.charCodeAt(0));
+  const half = bytes.length / 2;
+  return new TextDecoder().decode(bytes.slice(half).map((byte, index) => byte ^ bytes[index]));
+}
+
 // `keepalive` lets a request outlive the page (one sent as the page is left).
 export async function api(method, path, body, { signal, keepalive = false } = {}) {
   const headers = { Accept: "application/json" };

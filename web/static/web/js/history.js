@@ -1,7 +1,7 @@
 // What the room watched: when, how it was chosen, everyone's stars and notes, and your own
 // rating to set. Ratings others give appear as they are given. Beside it, the group's taste.
 import { _, format, language, ngettext } from "./i18n.js";
-import { api, useToken } from "./api.js";
+import { api, unmasked, useToken } from "./api.js";
 import { Live, showStatus } from "./live.js";
 import { modeName } from "./reveal.js";
 import { RoomState } from "./store.js";
@@ -9,7 +9,7 @@ import { $, announce, avatar, config, h, poster, relativeDay, showError, stars, 
 
 const PAGE = 20;
 const cfg = config();
-useToken(cfg.token);
+useToken(unmasked(cfg.token_masked));
 const state = new RoomState();
 const me = cfg.you ? cfg.you.user_id : null;
 const entries = new Map(); // id -> { entry, element, refs }

@@ -4,7 +4,7 @@
 // comes back as the room's events.
 import { _, format, phrased } from "./i18n.js";
 import { AddForm } from "./add-form.js";
-import { api, forgetToken, useToken } from "./api.js";
+import { api, forgetToken, unmasked, useToken } from "./api.js";
 import { DetailsSheet } from "./details-sheet.js";
 import { EditDialog } from "./edit-dialog.js";
 import { Live, showStatus } from "./live.js";
@@ -20,7 +20,7 @@ import { TonightPanel } from "./tonight-panel.js";
 import { $, CONNECTION, announce, avatar, clock, config, dismissToasts, h, itemFacts, poster, showError, toast, wireInvite } from "./ui.js";
 
 const cfg = config();
-useToken(cfg.token);
+useToken(unmasked(cfg.token_masked));
 const state = new RoomState();
 state.you = cfg.you;
 const me = cfg.you.user_id;

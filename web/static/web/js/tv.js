@@ -6,7 +6,7 @@
 // as many rows as fit under whatever else is on, turning every few seconds with "1–7 of 30"
 // and a dot per page; the side column keeps only what fits.
 import { _, format } from "./i18n.js";
-import { api, useToken } from "./api.js";
+import { api, unmasked, useToken } from "./api.js";
 import { Live, showStatus } from "./live.js";
 import { reasonText, reveal } from "./reveal.js";
 import { RoomState } from "./store.js";
@@ -20,7 +20,7 @@ const MATCHES_SHOWN = 3;
 const FACES_SHOWN = 10;
 const DOTS_MAX = 12;
 const cfg = config();
-useToken(cfg.token);
+useToken(unmasked(cfg.token_masked));
 const state = new RoomState();
 const rows = new Map();
 const pager = { page: 0, perPage: 6, pages: 1, timer: null, shownPage: null };
