@@ -248,6 +248,8 @@ def test_a_pick_and_a_rounds_outcome_read_in_each_screens_language(site, browser
     assert german["summary"] == "Solaris war der einzige Film, der gewählt werden konnte."
     expect(de_page.locator("#reveal-reason")).to_have_text(german["summary"])
     expect(en_page.locator("#reveal-reason")).to_have_text(chosen["reason"]["summary"])
+    # One film could be picked: there was no draw to check.
+    expect(de_page.locator("#reveal-check")).to_be_hidden()
     de_why = de_page.locator("#reveal-why")
     expect(de_why.locator("summary")).to_have_text("Warum nicht die anderen? (2)")
     expect(de_why.locator("li").filter(has_text="Heat")).to_contain_text(
@@ -257,7 +259,7 @@ def test_a_pick_and_a_rounds_outcome_read_in_each_screens_language(site, browser
         "longer than 120 min (170 min)"
     )
     _no_english(de_page, "#reveal-dialog")
-    screenshot(de_page, "de-pick", {"phone": PHONE})
+    screenshot(de_page, "de-pick", {"phone": PHONE, "laptop": LAPTOP, "tv": TV}, whole=False)
     for page in (en_page, de_page):
         page.keyboard.press("Escape")
     expect(de_page.locator("#standing .standing-reason")).to_have_text(german["summary"])

@@ -164,10 +164,12 @@ export function reveal(selection, { titles, onWatch = null, turnDown = null, aga
   step();
 }
 
-// A draw can be checked: its seed and the weights, replayed, on a page of its own.
+// A draw can be checked: its seed and the weights, replayed, on a page of its own; a "draw"
+// with one film in it had nothing to check.
 function showCheck(selection) {
   const check = document.getElementById("reveal-check");
-  check.hidden = selection.seed === null || selection.seed === undefined;
+  const drawn = ((selection.reason || {}).candidates || []).length;
+  check.hidden = selection.seed === null || selection.seed === undefined || drawn < 2;
   document.getElementById("reveal-check-link").href = `/r/${selection.room_id}/picks/${selection.id}`;
 }
 
