@@ -268,6 +268,27 @@ def test_an_item_every_attendee_voted_up_becomes_a_match_once():
 
 
 @pytest.mark.django_db
+def test_only_the_up_votes_of_who_is_in_make_a_match_however_many_there_are():
+    """A vote is counted again only once the item has as many up votes as tonight has
+    attendees; up votes of someone out count towards that number but never make a match."""
+    setup = make_room("alice", "bob", "carol", "dave")
+    item = setup.add_item("Inception")
+    say(setup, "carol", False)
+    say(setup, "dave", False)
+    up(setup, item, "carol", "dave")  # 2 up votes, as many as the 2 in, but neither is in
+
+    with recorded(setup.room) as events:
+        up(setup, item, "alice")
+    assert [e["type"] for e in events] == ["vote_update"]
+    assert read(setup)["matches"] == []
+
+    with recorded(setup.room) as events:
+        up(setup, item, "bob")
+    assert [e["type"] for e in events] == ["vote_update", "match"]
+    assert events[-1] == match_event(item, True, 2, [item.pk])
+
+
+@pytest.mark.django_db
 def test_a_match_through_the_api_is_told_after_the_vote_that_made_it():
     setup = make_room("alice", "bob")
     item = setup.add_item("Inception")

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import wraps
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, NamedTuple, ParamSpec, TypeVar
 
 from django.db import IntegrityError
 from django.db.models import F
@@ -155,7 +155,7 @@ class Tonight:
 
 
 def attendee_ids(
-    members: Iterable[Member], online: set[str], said: dict[str, bool | None]
+    members: Iterable[Member] | Iterable["Seat"], online: set[str], said: dict[str, bool | None]
 ) -> list[str]:
     """Who is in tonight: whoever said so, and of the rest, who is connected, or everyone who
     has joined when nobody is connected (a listed friend who never joined cannot vote)."""
@@ -530,13 +530,7 @@ def matches_refresh(
     `match` event for each item that became or stopped being one. Runs in the caller's atomic
     block. `leaving`: a member on their way out, no longer counted."""
     evening = evening or evening_open(room)
-    members = [m for m in room.members.all() if m.user_id != leaving]
-    said = (
-        dict(Attendance.objects.filter(evening=evening).values_list("user_id", "attending"))
-        if evening
-        else {}
-    )
-    attendees = attendee_ids(members, _online(room) - {leaving}, said)
+    attendees = _attendees_now(room, evening, leaving)
     now_matched = _matched(room, evening, attendees, item_ids)
     stored = (
         Match.objects.filter(evening=evening, **({"item_id__in": item_ids} if item_ids else {}))
@@ -565,6 +559,28 @@ def matches_refresh(
                 "matches": matches,
             },
         )
+
+
+class Seat(NamedTuple):
+    """What counting who is in needs of a member, read as a plain row: a vote asks it."""
+
+    user_id: str
+    claimed: bool
+
+
+def _attendees_now(
+    room: Room, evening: Evening | None = None, leaving: str | None = None
+) -> list[str]:
+    """Who is in tonight, in three queries; without `evening`, of the room's open one."""
+    rows = room.members.values_list(*Seat._fields)
+    members = [Seat(*row) for row in rows if row[0] != leaving]
+    attendance = (
+        Attendance.objects.filter(evening=evening)
+        if evening
+        else Attendance.objects.filter(evening__room=room, evening__ended_at=None)
+    )
+    said = dict(attendance.values_list("user_id", "attending"))
+    return attendee_ids(members, _online(room) - {leaving}, said)
 
 
 def _matched(
@@ -596,11 +612,18 @@ def matches_after_vote(item: QueueItem, value: str | None) -> None:
     """A vote on `item` changed (voting's `vote_changed` hook): it may have become a match, or
     stopped being one. An up vote cannot end a match and any other vote cannot make one, so
     only an up vote on an item that is not a match, or another vote on one that is, is
-    counted again; the rest cost one query."""
+    counted again; the rest cost one query. And an up vote makes a match only once the item
+    has at least as many up votes in all as tonight has attendees (the item's counts are
+    current: they moved in this transaction), which is known before its votes are read."""
     matched = Match.objects.filter(item=item, evening__ended_at=None).exists()
     if matched == (value == VoteValue.UP):
         return
-    matches_refresh(item.room, item_ids=[item.pk])
+    room = item.room
+    if not matched:
+        attendees = _attendees_now(room)
+        if not attendees or item.upvotes < len(attendees):
+            return
+    matches_refresh(room, item_ids=[item.pk])
 
 
 def matches_after_joining(member: Member) -> None:
