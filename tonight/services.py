@@ -610,19 +610,17 @@ def _matched(
 
 def matches_after_vote(item: QueueItem, value: str | None) -> None:
     """A vote on `item` changed (voting's `vote_changed` hook): it may have become a match, or
-    stopped being one. An up vote cannot end a match and any other vote cannot make one, so
-    only an up vote on an item that is not a match, or another vote on one that is, is
-    counted again; the rest cost one query. And an up vote makes a match only once the item
-    has at least as many up votes in all as tonight has attendees (the item's counts are
-    current: they moved in this transaction), which is known before its votes are read."""
-    matched = Match.objects.filter(item=item, evening__ended_at=None).exists()
-    if matched == (value == VoteValue.UP):
-        return
+    stopped being one. An up vote makes a match only once the item has at least as many up
+    votes in all as tonight has attendees (the item's counts are current: they moved in this
+    transaction), which is known from who is in, before any vote is read; it cannot end one.
+    Any other vote can only end a match, so it asks whether the item is one: one query."""
     room = item.room
-    if not matched:
+    if value == VoteValue.UP:
         attendees = _attendees_now(room)
         if not attendees or item.upvotes < len(attendees):
             return
+    elif not Match.objects.filter(item=item, evening__ended_at=None).exists():
+        return
     matches_refresh(room, item_ids=[item.pk])
 
 
