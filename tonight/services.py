@@ -612,12 +612,15 @@ def matches_after_vote(item: QueueItem, value: str | None) -> None:
     """A vote on `item` changed (voting's `vote_changed` hook): it may have become a match, or
     stopped being one. An up vote makes a match only once the item has at least as many up
     votes in all as tonight has attendees (the item's counts are current: they moved in this
-    transaction), which is known from who is in, before any vote is read; it cannot end one.
-    Any other vote can only end a match, so it asks whether the item is one: one query."""
+    transaction), which is known from who is in before any vote is read; and it cannot end
+    one, so an item that is a match already is left as it is. Any other vote can only end a
+    match, so it asks whether the item is one: one query."""
     room = item.room
     if value == VoteValue.UP:
         attendees = _attendees_now(room)
         if not attendees or item.upvotes < len(attendees):
+            return
+        if Match.objects.filter(item=item, evening__ended_at=None).exists():
             return
     elif not Match.objects.filter(item=item, evening__ended_at=None).exists():
         return
