@@ -525,12 +525,15 @@ def matches_refresh(
     *,
     item_ids: list[str] | None = None,
     leaving: str | None = None,
+    attendees: list[str] | None = None,
 ) -> None:
     """Bring the evening's matches up to date (all items, or just `item_ids`), recording a
     `match` event for each item that became or stopped being one. Runs in the caller's atomic
-    block. `leaving`: a member on their way out, no longer counted."""
+    block. `leaving`: a member on their way out, no longer counted; `attendees`: who is in,
+    when the caller has just read it in the same transaction."""
     evening = evening or evening_open(room)
-    attendees = _attendees_now(room, evening, leaving)
+    if attendees is None:
+        attendees = _attendees_now(room, evening, leaving)
     now_matched = _matched(room, evening, attendees, item_ids)
     stored = (
         Match.objects.filter(evening=evening, **({"item_id__in": item_ids} if item_ids else {}))
@@ -545,7 +548,8 @@ def matches_refresh(
     titles = dict(QueueItem.objects.filter(pk__in=before ^ now_matched).values_list("id", "title"))
     for item_id in sorted(now_matched - before):
         Match.objects.create(evening=evening, item_id=item_id)
-    Match.objects.filter(evening=evening, item_id__in=before - now_matched).delete()
+    if before - now_matched:
+        Match.objects.filter(evening=evening, item_id__in=before - now_matched).delete()
     matches = list(Match.objects.filter(evening=evening).values_list("item_id", flat=True))
     for item_id in sorted(before ^ now_matched):
         event_record(
@@ -616,6 +620,7 @@ def matches_after_vote(item: QueueItem, value: str | None) -> None:
     one, so an item that is a match already is left as it is. Any other vote can only end a
     match, so it asks whether the item is one: one query."""
     room = item.room
+    attendees = None
     if value == VoteValue.UP:
         attendees = _attendees_now(room)
         if not attendees or item.upvotes < len(attendees):
@@ -624,7 +629,7 @@ def matches_after_vote(item: QueueItem, value: str | None) -> None:
             return
     elif not Match.objects.filter(item=item, evening__ended_at=None).exists():
         return
-    matches_refresh(room, item_ids=[item.pk])
+    matches_refresh(room, item_ids=[item.pk], attendees=attendees)
 
 
 def matches_after_joining(member: Member) -> None:
