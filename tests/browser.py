@@ -131,5 +131,23 @@ def add(base: str, room: dict, token: str, title: str, **fields) -> dict:
     ).json()
 
 
+def call(
+    base: str,
+    token: str,
+    method: str,
+    path: str,
+    body: dict | None = None,
+    *,
+    language: str | None = None,
+) -> dict:
+    """An API call as a member (`path` below /api), which must succeed; its JSON, or {}."""
+    headers = {"Authorization": f"Bearer {token}"}
+    if language:
+        headers["Accept-Language"] = language
+    response = requests.request(method, f"{base}/api{path}", json=body, headers=headers, timeout=5)
+    assert response.status_code < 300, response.text
+    return response.json() if response.content else {}
+
+
 def card(page, title: str):
     return page.locator("#queue .item").filter(has=page.get_by_role("heading", name=title))

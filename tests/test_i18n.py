@@ -12,7 +12,7 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from tests.browser import LAPTOP, PHONE, TV, add, api_room, as_member, card, screenshot
+from tests.browser import LAPTOP, PHONE, TV, add, api_room, as_member, call, card, screenshot
 from tests.factories import client_for, make_room
 from tests.fake_tmdb import FakeTMDB
 from tests.live_server import ROOT, daphne, migrate, server_env
@@ -212,18 +212,6 @@ def test_the_room_the_tv_and_the_history_speak_german_and_the_switch_is_remember
     context.close()
 
 
-def _api(site: str, token: str, method: str, path: str, language: str = "en", **body) -> dict:
-    response = requests.request(
-        method,
-        f"{site}{path}",
-        json=body or None,
-        headers={"Authorization": f"Bearer {token}", "Accept-Language": language},
-        timeout=10,
-    )
-    assert response.ok, response.text
-    return response.json()
-
-
 def test_a_pick_and_a_rounds_outcome_read_in_each_screens_language(site, browser):
     """One pick, sent alike to every screen, reads in German on Bob's phone and in English on
     Alice's laptop, as the API words it for each; so does a round that found nothing."""
@@ -240,10 +228,10 @@ def test_a_pick_and_a_rounds_outcome_read_in_each_screens_language(site, browser
     expect(card(en_page, "Heat").locator(".item-meta")).to_contain_text("2 h 50 min")
     expect(card(en_page, "Inception").locator(".item-meta")).to_contain_text("2 h 28 min")
     expect(card(en_page, "Solaris").locator(".item-meta")).to_contain_text("1 h 39 min")
-    _api(site, alice, "PATCH", f"/api/rooms/{room['id']}/tonight", max_runtime_minutes=120)
+    call(site, alice, "PATCH", f"/rooms/{room['id']}/tonight", {"max_runtime_minutes": 120})
 
-    chosen = _api(site, alice, "POST", f"/api/queue/room/{room['id']}/select")
-    german = _api(site, bob, "GET", f"/api/selections/{chosen['id']}", "de")["reason"]
+    chosen = call(site, alice, "POST", f"/queue/room/{room['id']}/select")
+    german = call(site, bob, "GET", f"/selections/{chosen['id']}", language="de")["reason"]
 
     assert german["summary"] == "Solaris war der einzige Film, der gewählt werden konnte."
     expect(de_page.locator("#reveal-reason")).to_have_text(german["summary"])
@@ -265,9 +253,9 @@ def test_a_pick_and_a_rounds_outcome_read_in_each_screens_language(site, browser
     expect(de_page.locator("#standing .standing-reason")).to_have_text(german["summary"])
 
     # A round in which nothing fits: its outcome, stored in English, reads in German for Bob.
-    _api(site, alice, "PATCH", f"/api/rooms/{room['id']}/tonight", max_runtime_minutes=60)
-    _api(site, alice, "POST", f"/api/rooms/{room['id']}/round")
-    ended = _api(site, alice, "POST", f"/api/rooms/{room['id']}/round/end")
+    call(site, alice, "PATCH", f"/rooms/{room['id']}/tonight", {"max_runtime_minutes": 60})
+    call(site, alice, "POST", f"/rooms/{room['id']}/round")
+    ended = call(site, alice, "POST", f"/rooms/{room['id']}/round/end")
     assert ended["outcome"] == "Nothing can be picked: 3 too long."
     expect(de_page.locator("#round-idle p")).to_have_text("Nichts kann gewählt werden: 3 zu lang.")
     expect(en_page.locator("#round-idle p")).to_have_text(ended["outcome"])

@@ -20,6 +20,7 @@ from tests.browser import (
     add,
     api_room,
     as_member,
+    call,
     card,
     member_context,
 )
@@ -43,18 +44,6 @@ def shoot(page, name: str, size: tuple[str, dict]) -> None:
     path = SHOTS / f"rough-{name}-{size[0]}.png"
     page.screenshot(path=str(path))
     assert path.stat().st_size > 5_000
-
-
-def call(base: str, token: str, method: str, path: str, body: dict | None = None):
-    response = requests.request(
-        method,
-        f"{base}/api{path}",
-        json=body,
-        headers={"Authorization": f"Bearer {token}"},
-        timeout=5,
-    )
-    assert response.status_code < 300, response.text
-    return response.json() if response.content else None
 
 
 def no_native_dialogs(page) -> list[str]:

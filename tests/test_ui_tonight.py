@@ -10,25 +10,13 @@ from zoneinfo import ZoneInfo
 import requests
 from playwright.sync_api import expect
 
-from tests.browser import PHONE, TV, add, api_room, as_member, card, screenshot
+from tests.browser import PHONE, TV, add, api_room, as_member, call, card, screenshot
 
 # The phone's clock: +05:30 all year round, so the offset the page must send is known.
 ZONE = "Asia/Kolkata"
 # Where the server has no TMDB provider list for "My services", the page falls back to typed
 # names; the browser logs that answer, and the 409s the test provokes on purpose.
 EXPECTED_REFUSALS = ("409 (Conflict)", "404 (Not Found)", "503 (Service Unavailable)")
-
-
-def call(base: str, token: str, method: str, path: str, body: dict | None = None) -> dict:
-    response = requests.request(
-        method,
-        f"{base}/api{path}",
-        json=body,
-        headers={"Authorization": f"Bearer {token}"},
-        timeout=5,
-    )
-    assert response.status_code < 300, response.text
-    return response.json() if response.content else {}
 
 
 def js_number(value: float) -> str:

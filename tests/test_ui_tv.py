@@ -11,7 +11,7 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from tests.browser import PHONE, TV, add, api_room, as_member, card, screenshot
+from tests.browser import PHONE, TV, add, api_room, as_member, call, card, screenshot
 from tests.live_server import daphne, migrate, server_env
 from web import invite
 
@@ -24,18 +24,6 @@ FILMS = [
     "Her", "Jaws", "Labyrinth", "Memento", "Moon", "Network", "Oldboy", "Paddington 2",
     "Parasite", "Rear Window", "Ronin", "Se7en", "Zodiac", "Vertigo",
 ]  # fmt: skip
-
-
-def call(base: str, token: str, method: str, path: str, body: dict | None = None) -> dict:
-    response = requests.request(
-        method,
-        f"{base}/api{path}",
-        json=body,
-        headers={"Authorization": f"Bearer {token}"},
-        timeout=5,
-    )
-    assert response.status_code < 300, response.text
-    return response.json() if response.content else {}
 
 
 def screen_of(base: str, room: dict) -> str:
